@@ -1,0 +1,221 @@
+/*
+ * pae-config: the agent's typed and validated configuration
+ *
+ * Defaults live here and in conf/pae.conf, which documents every key; the
+ * test suite parses that sample so the two cannot drift apart.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "PaeConfig"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pae-config.h"
+#include "pae-error.h"
+#include "pae-vm.h"
+
+static const gchar *const pae_config_agent_keys[] = {
+    "libvirt_uri",
+    "state_directory",
+    "database",
+    "spool_directory",
+    "default_timezone",
+    "reconcile_interval",
+    "reconnect_min",
+    "reconnect_max",
+    "keepalive_interval",
+    "keepalive_count",
+    "batch_delay",
+    "batch_max",
+    "tick_interval",
+    "log_target",
+    "debug_domains",
+    "clock_file",
+    "metrics_file",
+    "default_tenant",
+    "default_category",
+    NULL,
+};
+
+void
+pae_config_free(PaeConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_object(&self->file);
+	g_free(self->libvirt_uri);
+	g_free(self->state_directory);
+	g_free(self->database);
+	g_free(self->spool_directory);
+	g_free(self->default_timezone);
+	g_free(self->default_tenant);
+	g_free(self->default_category);
+	g_free(self->debug_domains);
+	g_free(self->clock_file);
+	g_free(self->metrics_file);
+	g_free(self);
+}
+
+/* systemd's StateDirectory= hands the directory over in the environment */
+static gchar *
+pae_config_default_state_directory(void)
+{
+	const gchar *dirs = g_getenv("STATE_DIRECTORY");
+	if (dirs != NULL && dirs[0] == '/') {
+		const gchar *colon = strchr(dirs, ':');
+		return colon != NULL ? g_strndup(dirs, (gsize)(colon - dirs)) : g_strdup(dirs);
+	}
+	return g_strdup(PAE_STATE_DIR);
+}
+
+static gchar *
+pae_config_resolve_path(const gchar *base, gchar *path)
+{
+	gchar *resolved;
+	if (path == NULL || g_path_is_absolute(path))
+		return path;
+	resolved = g_build_filename(base, path, NULL);
+	g_free(path);
+	return resolved;
+}
+
+static void
+pae_config_load_paths(PaeConfig *self, PaeConfigFile *cf)
+{
+	g_autofree gchar *default_state = pae_config_default_state_directory();
+
+	self->state_directory =
+	    pae_config_file_get_string(cf, "agent", "state_directory", default_state);
+	if (!g_path_is_absolute(self->state_directory)) {
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "state_directory",
+					    "'%s' must be an absolute path",
+					    self->state_directory);
+	}
+	self->database = pae_config_resolve_path(
+	    self->state_directory,
+	    pae_config_file_get_string(cf, "agent", "database", "state.db"));
+	self->spool_directory = pae_config_resolve_path(
+	    self->state_directory,
+	    pae_config_file_get_string(cf, "agent", "spool_directory", "spool"));
+	self->clock_file = pae_config_file_get_string(cf, "agent", "clock_file", NULL);
+	if (self->clock_file != NULL && self->clock_file[0] == '\0')
+		g_clear_pointer(&self->clock_file, g_free);
+	self->clock_file = pae_config_resolve_path(self->state_directory, self->clock_file);
+	self->metrics_file = pae_config_file_get_string(cf, "agent", "metrics_file", NULL);
+	if (self->metrics_file != NULL && self->metrics_file[0] == '\0')
+		g_clear_pointer(&self->metrics_file, g_free);
+	self->metrics_file = pae_config_resolve_path(self->state_directory, self->metrics_file);
+}
+
+static void
+pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
+{
+	static const gchar *const log_targets[] = {"auto", "journal", "stderr", NULL};
+
+	pae_config_file_expect_group(cf, "agent", pae_config_agent_keys);
+	self->libvirt_uri =
+	    pae_config_file_get_string(cf, "agent", "libvirt_uri", "qemu:///system");
+	if (self->libvirt_uri[0] == '\0')
+		pae_config_file_add_problem(cf, "agent", "libvirt_uri", "must not be empty");
+	pae_config_load_paths(self, cf);
+	self->default_timezone =
+	    pae_config_file_get_timezone(cf, "agent", "default_timezone", "UTC");
+	self->default_tenant = pae_config_file_get_string(cf, "agent", "default_tenant", "default");
+	if (!pae_vm_name_is_valid(self->default_tenant))
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "default_tenant",
+					    "'%s' is not a valid tenant name (letters, digits, '.', "
+					    "'_', '-'; at most 64)",
+					    self->default_tenant);
+	self->default_category =
+	    pae_config_file_get_string(cf, "agent", "default_category", "production");
+	if (!pae_vm_name_is_valid(self->default_category))
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "default_category",
+					    "'%s' is not a valid category name (letters, digits, '.', "
+					    "'_', '-'; at most 64)",
+					    self->default_category);
+	self->reconcile_interval = pae_config_file_get_duration(cf,
+								"agent",
+								"reconcile_interval",
+								15 * G_TIME_SPAN_MINUTE,
+								10 * G_TIME_SPAN_SECOND,
+								7 * G_TIME_SPAN_DAY);
+	self->reconnect_min = pae_config_file_get_duration(cf,
+							   "agent",
+							   "reconnect_min",
+							   1 * G_TIME_SPAN_SECOND,
+							   1 * G_TIME_SPAN_SECOND / 10,
+							   G_TIME_SPAN_HOUR);
+	self->reconnect_max = pae_config_file_get_duration(cf,
+							   "agent",
+							   "reconnect_max",
+							   5 * G_TIME_SPAN_MINUTE,
+							   1 * G_TIME_SPAN_SECOND,
+							   G_TIME_SPAN_DAY);
+	if (self->reconnect_max < self->reconnect_min)
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "reconnect_max",
+					    "must not be shorter than reconnect_min");
+	self->keepalive_interval =
+	    (gint)pae_config_file_get_integer(cf, "agent", "keepalive_interval", 5, 0, 3600);
+	self->keepalive_count =
+	    (gint)pae_config_file_get_integer(cf, "agent", "keepalive_count", 5, 1, 100);
+	self->batch_delay = pae_config_file_get_duration(cf,
+							 "agent",
+							 "batch_delay",
+							 G_TIME_SPAN_MILLISECOND * 50,
+							 0,
+							 10 * G_TIME_SPAN_SECOND);
+	self->batch_max = (guint)pae_config_file_get_integer(cf, "agent", "batch_max", 500, 1, 100000);
+	self->tick_interval = pae_config_file_get_duration(cf,
+							   "agent",
+							   "tick_interval",
+							   G_TIME_SPAN_MINUTE,
+							   G_TIME_SPAN_SECOND,
+							   G_TIME_SPAN_HOUR);
+	self->log_target = (PaeLogTarget)
+	    pae_config_file_get_choice(cf, "agent", "log_target", log_targets, PAE_LOG_TARGET_AUTO);
+	self->debug_domains = pae_config_file_get_string(cf, "agent", "debug_domains", "");
+}
+
+/**
+ * pae_config_new_from_file:
+ * @file: loaded key files
+ *
+ * Returns: (transfer full): the typed configuration, or %NULL with every
+ * problem found, one per line, each naming file, line and key
+ */
+PaeConfig *
+pae_config_new_from_file(PaeConfigFile *file, GError **error)
+{
+	g_autoptr(PaeConfig) self = g_new0(PaeConfig, 1);
+
+	self->file = g_object_ref(file);
+	pae_config_load_agent(self, file);
+	pae_config_file_check_unexpected(file);
+	if (!pae_config_file_check(file, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+/**
+ * pae_config_load:
+ * @path: the main file; drop-ins are read from "@path.d/ *.conf"
+ */
+PaeConfig *
+pae_config_load(const gchar *path, GError **error)
+{
+	g_autoptr(PaeConfigFile) file = pae_config_file_new();
+
+	if (!pae_config_file_load(file, path, error))
+		return NULL;
+	return pae_config_new_from_file(file, error);
+}

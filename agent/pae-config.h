@@ -1,0 +1,45 @@
+/*
+ * pae-config: the agent's typed and validated configuration
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "pae-config-file.h"
+#include "pae-log.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	PaeConfigFile *file; /* every group, for the policy and the backends */
+	gchar *libvirt_uri;
+	gchar *state_directory;
+	gchar *database;
+	gchar *spool_directory;
+	gchar *default_timezone;
+	gchar *default_tenant;
+	gchar *default_category;
+	GTimeSpan reconcile_interval;
+	GTimeSpan reconnect_min;
+	GTimeSpan reconnect_max;
+	gint keepalive_interval;
+	gint keepalive_count;
+	GTimeSpan batch_delay;
+	guint batch_max;
+	GTimeSpan tick_interval;
+	PaeLogTarget log_target;
+	gchar *debug_domains;
+	gchar *clock_file;
+	gchar *metrics_file;
+} PaeConfig;
+
+PaeConfig *
+pae_config_load(const gchar *path, GError **error);
+PaeConfig *
+pae_config_new_from_file(PaeConfigFile *file, GError **error);
+void
+pae_config_free(PaeConfig *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeConfig, pae_config_free)
+
+G_END_DECLS
