@@ -188,6 +188,25 @@ pae_domain_xml_parse(const gchar *xml,
 }
 
 /**
+ * pae_domain_xml_parse_snapshot_parent:
+ * @xml: the output of virDomainSnapshotGetXMLDesc()
+ *
+ * Returns: (nullable): the name of the snapshot's parent
+ */
+gchar *
+pae_domain_xml_parse_snapshot_parent(const gchar *xml)
+{
+	g_autoptr(xmlDoc) doc = NULL;
+
+	doc = pae_xml_parse(xml, strlen(xml), PAE_DOMAIN_XML_MAX, NULL);
+	if (doc == NULL)
+		return NULL;
+	return pae_xml_child_text(pae_xml_child(xmlDocGetRootElement(doc), "parent", NULL),
+				  "name",
+				  NULL);
+}
+
+/**
  * pae_domain_xml_build_metadata:
  *
  * Returns: the <vm> element for virDomainSetMetadata() (without a prefix:

@@ -21,6 +21,8 @@ pae_domain_xml_parse(const gchar *xml,
 		     GPtrArray *warnings,
 		     GError **error);
 gchar *
+pae_domain_xml_parse_snapshot_parent(const gchar *xml);
+gchar *
 pae_domain_xml_build_metadata(const gchar *tenant, const gchar *category, const gchar *timezone);
 
 G_END_DECLS

@@ -246,18 +246,6 @@ pae_trigger_to_string(const PaeTrigger *trigger)
 	return g_strdup_printf("%s/%s", event_name, detail_name);
 }
 
-/**
- * pae_trigger_needs_facts:
- *
- * Returns: %TRUE when the domain's XML must be read again after this trigger
- * (its metadata may have changed: redefining XML emits only DEFINED/UPDATED)
- */
-gboolean
-pae_trigger_needs_facts(const PaeTrigger *trigger)
-{
-	return trigger->type != PAE_TRIGGER_HOOK;
-}
-
 static gboolean
 pae_observation_category_changed(const PaeVm *previous, const PaeVm *current)
 {
@@ -475,6 +463,12 @@ pae_observation_classify(const PaeTrigger *trigger,
 		kind = pae_observation_classify_lifecycle(trigger, previous, previous_event, current);
 		break;
 	}
+
+	/* a VM never seen before, e.g. a transient one created and started at once */
+	if ((previous == NULL || previous->retired != 0) && current != NULL &&
+	    kind != PAE_OBSERVATION_IGNORED && kind != PAE_OBSERVATION_MIGRATION_IN &&
+	    kind != PAE_OBSERVATION_DEPROVISION && kind != PAE_OBSERVATION_MIGRATION_OUT)
+		kind = PAE_OBSERVATION_PROVISION;
 
 	/* the source of a migration keeps a shut-off definition: mark it moved */
 	if (kind == PAE_OBSERVATION_MIGRATION_OUT && trigger->type == PAE_TRIGGER_LIFECYCLE &&

@@ -66,8 +66,6 @@ pae_trigger_free(PaeTrigger *trigger);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeTrigger, pae_trigger_free)
 gchar *
 pae_trigger_to_string(const PaeTrigger *trigger);
-gboolean
-pae_trigger_needs_facts(const PaeTrigger *trigger);
 
 PaeObservationKind
 pae_observation_classify(const PaeTrigger *trigger,

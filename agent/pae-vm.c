@@ -44,6 +44,7 @@ pae_vm_copy(const PaeVm *vm)
 	copy->category = g_strdup(vm->category);
 	copy->timezone = g_strdup(vm->timezone);
 	copy->current_snapshot = g_strdup(vm->current_snapshot);
+	copy->snapshot_parent = g_strdup(vm->snapshot_parent);
 	return copy;
 }
 
@@ -58,6 +59,7 @@ pae_vm_free(PaeVm *vm)
 	g_free(vm->category);
 	g_free(vm->timezone);
 	g_free(vm->current_snapshot);
+	g_free(vm->snapshot_parent);
 	g_free(vm);
 }
 

@@ -47,6 +47,7 @@ typedef struct {
 	gint domain_id; /* -1 when not running */
 	gboolean persistent;
 	gchar *current_snapshot; /* nullable */
+	gchar *snapshot_parent; /* of current_snapshot; read from libvirt, not stored */
 	PaeTime first_seen;
 	PaeTime last_seen;
 	PaeTime retired; /* 0 while the VM lives on this controller */
