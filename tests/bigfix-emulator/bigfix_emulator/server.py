@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -218,7 +219,14 @@ class Emulator:
             root = etree.fromstring(body, parser)
         except etree.XMLSyntaxError as e:
             return 400, TEXT, ("XML parsing error: %s" % e).encode(), {}
-        if not self.bes_schema.validate(root):
+        if root.getroottree().docinfo.internalDTD is not None:
+            return (400, TEXT, b"XML parsing error: a DOCTYPE is not allowed",
+                    {})
+        try:
+            valid = self.bes_schema.validate(root)
+        except etree.Error as e:
+            return 400, TEXT, ("XML parsing error: %s" % e).encode(), {}
+        if not valid:
             err = list(self.bes_schema.error_log)[0]
             return 400, TEXT, ("XML parsing error: %s" % err.message).encode(), {}
         try:
@@ -381,9 +389,14 @@ class Handler(BaseHTTPRequestHandler):
                     entry["status"] = self._fault(fault, b"", qs)
                     return
             query = urllib.parse.parse_qs(qs, keep_blank_values=True)
-            status, ctype, reply, headers = emu.api(
-                method, segs, query, body, self.headers.get("Content-Type"),
-                entry)
+            try:
+                status, ctype, reply, headers = emu.api(
+                    method, segs, query, body,
+                    self.headers.get("Content-Type"), entry)
+            except Exception:  # a bug in the emulator: say so, keep serving
+                traceback.print_exc(file=sys.stderr)
+                status, ctype, reply, headers = (
+                    500, TEXT, b"Internal error in the BigFix emulator", {})
             if fault is not None:
                 entry["status"] = self._fault(fault, reply, qs, query)
                 return
