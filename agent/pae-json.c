@@ -209,6 +209,22 @@ pae_json_time(PaeJson *self, gint64 time_us)
 	pae_json_string(self, text);
 }
 
+/**
+ * pae_json_raw:
+ * @json_text: (nullable): JSON this program wrote earlier, e.g. stored facts
+ */
+void
+pae_json_raw(PaeJson *self, const gchar *json_text)
+{
+	if (json_text == NULL || json_text[0] == '\0') {
+		pae_json_null(self);
+		return;
+	}
+	pae_json_prefix(self);
+	g_string_append(self->out, json_text);
+	self->need_comma = TRUE;
+}
+
 void
 pae_json_member_string(PaeJson *self, const gchar *key, const gchar *value)
 {

@@ -39,6 +39,8 @@ void
 pae_json_null(PaeJson *self);
 void
 pae_json_time(PaeJson *self, gint64 time_us);
+void
+pae_json_raw(PaeJson *self, const gchar *json_text);
 
 /* key + value in one call */
 void

@@ -64,6 +64,42 @@ pae_store_get_vm(PaeStore *self, const gchar *uuid, gchar **last_event, GError *
 }
 
 /**
+ * pae_store_find_vm:
+ * @uuid_or_name: a UUID, or the name of a VM that lives here now
+ *
+ * Returns: (transfer full): the VM, or %NULL with %PAE_ERROR_NOT_FOUND
+ */
+PaeVm *
+pae_store_find_vm(PaeStore *self, const gchar *uuid_or_name, GError **error)
+{
+	g_autofree gchar *uuid = pae_vm_uuid_normalize(uuid_or_name);
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	gint rc;
+
+	if (uuid != NULL)
+		return pae_store_get_vm(self, uuid, NULL, error);
+	stmt = pae_store_prepare(self,
+				 "SELECT " PAE_STORE_VM_COLUMNS " FROM vms WHERE name = ?1 "
+				 "ORDER BY retired_us IS NOT NULL, last_seen_us DESC LIMIT 1",
+				 error);
+	if (stmt == NULL)
+		return NULL;
+	pae_store_bind_text(stmt, 1, uuid_or_name);
+	rc = pae_store_step_row(self, stmt, error);
+	if (rc < 0)
+		return NULL;
+	if (rc == 0) {
+		g_set_error(error,
+			    PAE_ERROR,
+			    PAE_ERROR_NOT_FOUND,
+			    "no VM with UUID or name '%s'",
+			    uuid_or_name);
+		return NULL;
+	}
+	return pae_store_vm_from_row(stmt);
+}
+
+/**
  * pae_store_put_vm:
  *
  * Inserts the VM or replaces every column of it, keeping first_seen.

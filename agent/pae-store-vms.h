@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 PaeVm *
 pae_store_get_vm(PaeStore *self, const gchar *uuid, gchar **last_event, GError **error);
+PaeVm *
+pae_store_find_vm(PaeStore *self, const gchar *uuid_or_name, GError **error);
 gboolean
 pae_store_put_vm(PaeStore *self, const PaeVm *vm, const gchar *last_event, GError **error);
 GPtrArray *

@@ -1,0 +1,190 @@
+/*
+ * pae-ctl-vms: paectl vms, paectl vm UUID
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "pae-ctl.h"
+#include "pae-error.h"
+#include "pae-json.h"
+#include "pae-store-vms.h"
+#include "pae-table.h"
+#include "pae-vm-json.h"
+
+#define PAE_CTL_HISTORY_LIMIT 50
+
+static gchar *
+pae_ctl_format_time(PaeTime t)
+{
+	return t != 0 ? pae_time_to_iso8601(t) : NULL;
+}
+
+static void
+pae_ctl_write_vm(PaeJson *json, const PaeVm *vm)
+{
+	pae_json_begin_object(json);
+	pae_vm_json_write_facts(json, vm);
+	pae_json_member_time(json, "first_seen", vm->first_seen);
+	pae_json_member_time(json, "last_seen", vm->last_seen);
+	pae_json_member_time(json, "retired", vm->retired);
+	pae_json_end_object(json);
+}
+
+/**
+ * pae_ctl_cmd_vms:
+ *
+ * `paectl vms [--all]`: the VMs on this controller (--all: retired ones too)
+ */
+gboolean
+pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error)
+{
+	gboolean all = args[0] != NULL && g_strcmp0(args[0], "--all") == 0;
+	g_autoptr(GPtrArray) vms = pae_store_list_vms(ctl->store, all, error);
+
+	if (vms == NULL)
+		return FALSE;
+	if (ctl->json) {
+		g_autoptr(PaeJson) json = pae_json_new(TRUE);
+		g_autofree gchar *text = NULL;
+		pae_json_begin_object(json);
+		pae_json_key(json, "vms");
+		pae_json_begin_array(json);
+		for (guint i = 0; i < vms->len; i++)
+			pae_ctl_write_vm(json, vms->pdata[i]);
+		pae_json_end_array(json);
+		pae_json_end_object(json);
+		text = pae_json_finish(json);
+		g_string_append_printf(ctl->out, "%s\n", text);
+	} else {
+		g_autoptr(PaeTable) table = pae_table_new("NAME",
+							  "UUID",
+							  "TENANT",
+							  "CATEGORY",
+							  "TIME ZONE",
+							  "STATE",
+							  "LAST SEEN",
+							  NULL);
+		g_autofree gchar *text = NULL;
+		for (guint i = 0; i < vms->len; i++) {
+			PaeVm *vm = vms->pdata[i];
+			g_autofree gchar *last_seen = pae_ctl_format_time(vm->last_seen);
+			pae_table_add_row(table,
+					  vm->name,
+					  vm->uuid,
+					  vm->tenant,
+					  vm->category,
+					  vm->timezone,
+					  pae_vm_state_to_string(vm->state),
+					  last_seen);
+		}
+		text = pae_table_to_string(table);
+		g_string_append(ctl->out, text);
+	}
+	return TRUE;
+}
+
+static void
+pae_ctl_write_history_json(PaeJson *json, GPtrArray *history)
+{
+	pae_json_begin_array(json);
+	for (guint i = 0; i < history->len; i++) {
+		PaeHistoryEntry *entry = history->pdata[i];
+		pae_json_begin_object(json);
+		pae_json_member_int(json, "id", entry->id);
+		pae_json_member_time(json, "at", entry->at);
+		pae_json_member_string(json, "source", pae_source_to_string(entry->source));
+		pae_json_member_string(json, "kind", entry->kind);
+		pae_json_member_string(json, "event", entry->event);
+		pae_json_member_string(json, "detail", entry->detail);
+		pae_json_key(json, "facts");
+		pae_json_raw(json, entry->facts);
+		pae_json_end_object(json);
+	}
+	pae_json_end_array(json);
+}
+
+static void
+pae_ctl_print_vm_text(PaeCtl *ctl, const PaeVm *vm, GPtrArray *history)
+{
+	g_autoptr(PaeTable) table = pae_table_new("TIME", "SOURCE", "KIND", "EVENT", "DETAIL", NULL);
+	g_autofree gchar *first_seen = pae_ctl_format_time(vm->first_seen);
+	g_autofree gchar *last_seen = pae_ctl_format_time(vm->last_seen);
+	g_autofree gchar *retired = pae_ctl_format_time(vm->retired);
+	g_autofree gchar *text = NULL;
+
+	g_string_append_printf(ctl->out,
+			       "%s (%s)\n"
+			       "  tenant:     %s\n"
+			       "  category:   %s\n"
+			       "  time zone:  %s (from %s)\n"
+			       "  state:      %s%s\n"
+			       "  domain id:  %d\n"
+			       "  snapshot:   %s\n"
+			       "  first seen: %s\n"
+			       "  last seen:  %s\n"
+			       "  retired:    %s\n\n",
+			       vm->name,
+			       vm->uuid,
+			       vm->tenant,
+			       vm->category,
+			       vm->timezone,
+			       pae_timezone_source_to_string(vm->timezone_source),
+			       pae_vm_state_to_string(vm->state),
+			       vm->persistent ? "" : " (transient)",
+			       vm->domain_id,
+			       vm->current_snapshot != NULL ? vm->current_snapshot : "-",
+			       first_seen != NULL ? first_seen : "-",
+			       last_seen != NULL ? last_seen : "-",
+			       retired != NULL ? retired : "no");
+	for (guint i = 0; i < history->len; i++) {
+		PaeHistoryEntry *entry = history->pdata[i];
+		g_autofree gchar *at = pae_ctl_format_time(entry->at);
+		pae_table_add_row(table,
+				  at,
+				  pae_source_to_string(entry->source),
+				  entry->kind,
+				  entry->event,
+				  entry->detail);
+	}
+	text = pae_table_to_string(table);
+	g_string_append(ctl->out, text);
+}
+
+/**
+ * pae_ctl_cmd_vm:
+ *
+ * `paectl vm UUID|NAME`: one VM's facts and its recent history
+ */
+gboolean
+pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
+{
+	g_autoptr(PaeVm) vm = NULL;
+	g_autoptr(GPtrArray) history = NULL;
+
+	if (args[0] == NULL) {
+		g_set_error_literal(error, PAE_ERROR, PAE_ERROR_BAD_REQUEST, "usage: vm UUID|NAME");
+		return FALSE;
+	}
+	vm = pae_store_find_vm(ctl->store, args[0], error);
+	if (vm == NULL)
+		return FALSE;
+	history = pae_store_list_history_recent(ctl->store, vm->uuid, PAE_CTL_HISTORY_LIMIT, error);
+	if (history == NULL)
+		return FALSE;
+	if (ctl->json) {
+		g_autoptr(PaeJson) json = pae_json_new(TRUE);
+		g_autofree gchar *text = NULL;
+		pae_json_begin_object(json);
+		pae_json_key(json, "vm");
+		pae_ctl_write_vm(json, vm);
+		pae_json_key(json, "history");
+		pae_ctl_write_history_json(json, history);
+		pae_json_end_object(json);
+		text = pae_json_finish(json);
+		g_string_append_printf(ctl->out, "%s\n", text);
+	} else {
+		pae_ctl_print_vm_text(ctl, vm, history);
+	}
+	return TRUE;
+}

@@ -1,0 +1,35 @@
+/*
+ * pae-ctl: what every paectl command gets
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "pae-config.h"
+#include "pae-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	PaeConfig *config; /* nullable when --database was given and the config is unusable */
+	PaeStore *store;
+	gboolean json;
+	GString *out; /* what the command prints */
+} PaeCtl;
+
+typedef gboolean (*PaeCtlCommandFunc)(PaeCtl *ctl, gchar **args, GError **error);
+
+typedef struct {
+	const gchar *name;
+	const gchar *arguments;
+	const gchar *summary;
+	PaeCtlCommandFunc func;
+	gboolean writes; /* the command writes a request into the database */
+} PaeCtlCommand;
+
+gboolean
+pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error);
+
+G_END_DECLS
