@@ -5,14 +5,13 @@ Run:  /usr/bin/python3 -m unittest discover -s tests/bigfix-emulator
   or  tests/bigfix-emulator/test_emulator.py
 """
 
-import copy
 import datetime
+import email.utils
 import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -747,6 +746,49 @@ class TestActions(EmulatorCase):
         self.assertEqual([r[0] for r in uuid1], [1001, 1101])
         old, new = uuid1
         self.assertNotEqual(old[3], new[3])
+
+
+class TestServerZone(EmulatorCase):
+    """--server-timezone: ...LocalOffset reference and relevance times."""
+    EXTRA = ("--server-timezone", "America/New_York")
+
+    def starts(self, aid):
+        return {cid: email.utils.parsedate_to_datetime(r[5]).astimezone(
+            datetime.timezone.utc).strftime("%d %H:%M") if r[5] else ""
+            for cid, r in self.q5(aid).items()}
+
+    def test_offset_forms(self):
+        emu = self.emu
+        rows = emu.rows(Q1 % "VM UUID")
+        self.assertEqual(rows[0][3], "Sat, 28 Feb 2026 18:50:00 -0500")
+        targets = [1001, 1002, 1003, 1004]
+
+        def issue(start, use_utc):
+            return emu.issue(action_xml(801001, targets,
+                                        "<HasStartTime>true</HasStartTime>%s"
+                                        "<UseUTCTime>%s</UseUTCTime>"
+                                        % (start, use_utc)))
+
+        local_utc = issue("<StartDateTimeLocalOffset>PT2H"
+                          "</StartDateTimeLocalOffset>", "true")
+        local_own = issue("<StartDateTimeLocalOffset>PT2H"
+                          "</StartDateTimeLocalOffset>", "false")
+        gmt_own = issue("<StartDateTimeOffset>PT2H</StartDateTimeOffset>",
+                        "false")
+        absolute = issue("<StartDateTime>2026-03-01 06:00:00</StartDateTime>",
+                         "true")
+        emu.adm("POST", "outcomes", {"result": "Failed", "duration": 1})
+        emu.advance(86400)
+        # relevant: 1001, 1002, 1004 (1003 not: Not Relevant, no start time)
+        # server wall clock at issue: Feb 28 19:00 (EST); +2 h = 21:00
+        self.assertEqual(self.starts(local_utc), {
+            1001: "01 02:00", 1002: "01 02:00", 1003: "", 1004: "01 02:00"})
+        self.assertEqual(self.starts(local_own), {  # 21:00 on each clock
+            1001: "01 00:00", 1002: "01 02:00", 1003: "", 1004: "01 00:00"})
+        self.assertEqual(self.starts(gmt_own), {    # 02:00 on each clock
+            1001: "01 02:00", 1002: "01 07:00", 1003: "", 1004: "01 00:00"})
+        self.assertEqual(self.starts(absolute), {
+            1001: "01 06:00", 1002: "01 06:00", 1003: "", 1004: "01 06:00"})
 
 
 class TestFaults(EmulatorCase):

@@ -7,8 +7,8 @@ advanced to the current simulated time.  See README.md for the reference.
 import time
 import urllib.parse
 
-from . import actions, clock as clockmod, faults as faultsmod, model
-from . import scenario, timefmt
+from . import clock as clockmod, faults as faultsmod, model, scenario
+from . import schedule, timefmt
 
 
 class AdminError(Exception):
@@ -81,8 +81,9 @@ class Admin:
     def _scenario(self, method, segs, query, body, now):
         self._only(method, "POST")
         started = time.perf_counter()
-        fleet = scenario.load(_object(body), now, self.emu.fleet.uuid_property
-                              if "uuid_property" not in body else None)
+        body = _object(body)
+        fleet = scenario.load(body, now, None if "uuid_property" in body
+                              else self.emu.fleet.uuid_property)
         self.emu.replace_fleet(fleet)
         return {"computers": len(fleet.computers),
                 "fixlets": len(fleet.fixlets),
@@ -177,7 +178,6 @@ class Admin:
         if "uuid" in body:
             c.uuid = body["uuid"]
         if "timezone" in body:
-            from . import schedule
             schedule.check_zone(body["timezone"])
             c.timezone, c.tz = body["timezone"], schedule.zone(body["timezone"])
         if "report_interval" in body:
@@ -311,5 +311,3 @@ def split_path(raw_path):
     """'/admin/fixlet/Patches%20for%20RHEL%208/1' -> decoded segments."""
     return [urllib.parse.unquote(s) for s in raw_path.split("/") if s]
 
-
-__all__ = ["Admin", "AdminError", "split_path", "actions"]

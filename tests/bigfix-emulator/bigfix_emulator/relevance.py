@@ -329,13 +329,16 @@ def _properties(fleet):
     ]
 
 
-def _t(value):
-    return timefmt.rfc1123(value) if value is not None else ""
+def evaluate(text, fleet, engine, now, tz=None):
+    """Evaluate a catalogue query -> (rows, types, elapsed ms).
 
-
-def evaluate(text, fleet, engine, now):
-    """Evaluate a catalogue query -> (rows, types, elapsed ms)."""
+    Times `as string` are rendered in `tz` (the server's zone; a real
+    server renders them in its local time with that offset)."""
     started = time.perf_counter()
+
+    def _t(value):
+        return timefmt.rfc1123(value, tz) if value is not None else ""
+
     name, pred = compile_query(text)
     rows = []
     comps = [fleet.computers[k] for k in sorted(fleet.computers)]

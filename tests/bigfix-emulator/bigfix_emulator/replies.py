@@ -10,7 +10,7 @@ import json
 import re
 import urllib.parse
 
-from . import model, timefmt
+from . import timefmt
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
@@ -281,6 +281,3 @@ def help_text():
         "",
     ]).encode("utf-8")
 
-
-def result_names():
-    return sorted(model.RESULTS)

@@ -201,8 +201,8 @@ class Emulator:
         with self.lock:
             now = self.advance()
             try:
-                rows, types, ms = relevance.evaluate(rel, self.fleet,
-                                                     self.engine, now)
+                rows, types, ms = relevance.evaluate(
+                    rel, self.fleet, self.engine, now, self.server_tz)
             except relevance.RelevanceError as e:
                 entry["relevance_error"] = str(e)
                 if json_out:
@@ -339,7 +339,6 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _dispatch(self, method):
-        emu = self.server.emu
         raw_path, _, qs = self.path.partition("?")
         segs = admin.split_path(raw_path)
         try:

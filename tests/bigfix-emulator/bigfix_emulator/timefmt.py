@@ -15,15 +15,25 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
 UTC = datetime.timezone.utc
 
 
-def rfc1123(t):
-    """BigFix's GMT time form: 'Wed, 25 May 2016 22:28:02 +0000'.
+def rfc1123(t, tz=None):
+    """BigFix's time form: 'Wed, 25 May 2016 22:28:02 +0000'.
 
-    Independent of the process locale (strftime's %a/%b are not).
+    In GMT unless a zone (tzinfo) is given, e.g. 'Wed, 25 May 2016 18:28:02
+    -0400'.  Independent of the process locale (strftime's %a/%b are not).
     """
-    g = time.gmtime(int(t // 1))
-    return "%s, %02d %s %04d %02d:%02d:%02d +0000" % (
-        _DAYS[g.tm_wday], g.tm_mday, _MONTHS[g.tm_mon - 1], g.tm_year,
-        g.tm_hour, g.tm_min, g.tm_sec)
+    t = int(t // 1)
+    if tz is None or tz is UTC:
+        g = time.gmtime(t)
+        return "%s, %02d %s %04d %02d:%02d:%02d +0000" % (
+            _DAYS[g.tm_wday], g.tm_mday, _MONTHS[g.tm_mon - 1], g.tm_year,
+            g.tm_hour, g.tm_min, g.tm_sec)
+    d = datetime.datetime.fromtimestamp(t, tz)
+    off = int(d.utcoffset().total_seconds()) // 60
+    sign = "-" if off < 0 else "+"
+    off = abs(off)
+    return "%s, %02d %s %04d %02d:%02d:%02d %s%02d%02d" % (
+        _DAYS[d.weekday()], d.day, _MONTHS[d.month - 1], d.year, d.hour,
+        d.minute, d.second, sign, off // 60, off % 60)
 
 
 def rfc1123_date(date):
