@@ -133,7 +133,8 @@ UTC_WINDOW = LOCAL_WINDOW.replace("<UseUTCTime>false", "<UseUTCTime>true")
 class Emulator:
     """One emulator process on a temporary state directory."""
 
-    def __init__(self, *extra, scenario=DEMO, rate=0, clock_start=START):
+    def __init__(self, *extra, scenario=DEMO, rate=0, clock_start=START,
+                 clock_file=True):
         self.dir = tempfile.mkdtemp(prefix="bigfix-emulator-test-")
         self.ready = os.path.join(self.dir, "ready.json")
         pw = os.path.join(self.dir, "password")
@@ -145,7 +146,9 @@ class Emulator:
                     % (clock_start, time.time(), rate))
         args = [EMULATOR, "--port", "0", "--state-dir",
                 os.path.join(self.dir, "state"), "--password-file", pw,
-                "--clock-file", self.clock_file, "--ready-file", self.ready]
+                "--ready-file", self.ready]
+        if clock_file:
+            args += ["--clock-file", self.clock_file]
         if scenario:
             args += ["--scenario", scenario]
         self.proc = subprocess.Popen(args + list(extra),
@@ -897,6 +900,40 @@ class TestClockFile(EmulatorCase):
             text = f.read()
         self.assertIn("start=2026-07-01T00:00:00Z", text)
         self.assertIn("rate=0.0", text)
+
+
+class TestStatusFormat10(EmulatorCase):
+    EXTRA = ("--status-format", "10")
+
+    def test_status_validates_against_bundled_schema(self):
+        emu = self.emu
+        a = emu.issue(action_xml(801003, [1001, 1002]))
+        g = emu.issue(action_xml(None, kind="MultipleActionGroup",
+                                 members=[801001, 801002],
+                                 target_xml="<ComputerID>1004</ComputerID>"))
+        emu.advance(600)
+        for aid in (a, g):
+            status, _, data = emu.get("/api/action/%d/status" % aid)
+            doc = parse_valid(data, BESAPI)   # the bundled, older schema
+            self.assertIsNone(doc.find("ActionResults/Computer/ExitCode"))
+            self.assertIsNone(doc.find("ActionResults/DateIssued"))
+        self.assertEqual(self.q5(a)[1002][2:4], ("Failed", 1))
+
+
+class TestRealTimeClock(EmulatorCase):
+    def setUp(self):
+        self.emu = Emulator(clock_file=False)
+
+    def test_offset_clock(self):
+        emu = self.emu
+        c = emu.adm("GET", "clock")
+        self.assertIsNone(c["file"])
+        self.assertEqual(c["rate"], 1.0)
+        self.assertLess(abs(c["now_epoch"] - time.time()), 5)
+        c = emu.advance(86400)
+        self.assertLess(abs(c["now_epoch"] - time.time() - 86400), 5)
+        c = emu.adm("POST", "clock", {"set": START, "rate": 0})
+        self.assertEqual(c["now"], START)
 
 
 class TestLifecycle(unittest.TestCase):
