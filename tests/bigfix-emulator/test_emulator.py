@@ -714,6 +714,16 @@ class TestActions(EmulatorCase):
             self.assertEqual(emu.get(path % gone)[0::2], (404, b""))
         self.assertNotIn(gone, [r[0] for r in emu.rows(Q4 % "true")])
 
+    def test_revert_reruns_open_actions(self):
+        emu = self.emu
+        aid = emu.issue(action_xml(801001, [1002]))  # no end time: stays open
+        emu.advance(600)
+        self.assertEqual(self.q5(aid)[1002][2:5], ("Fixed", 0, 1))
+        emu.adm("POST", "computer/1002/reset")
+        self.assertEqual(self.q5(aid)[1002][2:5], ("Fixed", 0, 1))  # old report
+        emu.advance(1800)   # next report: the reverted client runs it again
+        self.assertEqual(self.q5(aid)[1002][2:5], ("Fixed", 0, 2))
+
     def test_offline_reset_reregister(self):
         emu = self.emu
         emu.adm("POST", "computer/1001", {"online": False})

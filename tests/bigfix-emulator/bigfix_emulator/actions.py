@@ -435,6 +435,9 @@ class Engine:
             return
         run.phase = EVALUATING
         self._set_rows(run, "Evaluating", t)
+        for row in run.rows:  # a re-run after a revert starts afresh
+            row.start = row.end = row.exit_code = None
+            row.line = 0
         c.report(t)
         self._at(t + self.fleet.eval_delay, EVALUATE, run)
 
