@@ -39,6 +39,12 @@ static const gchar *const pae_config_agent_keys[] = {
     NULL,
 };
 
+const gchar *const *
+pae_config_get_agent_keys(void)
+{
+	return pae_config_agent_keys;
+}
+
 void
 pae_config_free(PaeConfig *self)
 {

@@ -39,6 +39,8 @@ PaeConfig *
 pae_config_new_from_file(PaeConfigFile *file, GError **error);
 void
 pae_config_free(PaeConfig *self);
+const gchar *const *
+pae_config_get_agent_keys(void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeConfig, pae_config_free)
 

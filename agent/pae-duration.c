@@ -1,8 +1,8 @@
 /*
  * pae-duration: spans of time written the way operators write them
  *
- * "90" and "90s" are seconds; "15m", "1h", "2d", "1w" and sums like "1h30m"
- * work too. Spans are never negative and at most ten years.
+ * "90" and "90s" are seconds; "250ms", "15m", "1h", "2d", "1w" and sums like
+ * "1h30m" work too. Spans are never negative and at most ten years.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -71,6 +71,10 @@ pae_duration_parse(const gchar *text, GTimeSpan *out)
 			if (parts > 0)
 				return FALSE;
 			unit = G_TIME_SPAN_SECOND;
+		} else if (p[0] == 'm' && p[1] == 's') {
+			unit = G_TIME_SPAN_MILLISECOND;
+			bare_number = FALSE;
+			p += 2;
 		} else {
 			unit = pae_duration_unit(*p);
 			if (unit == 0)
@@ -112,6 +116,7 @@ pae_duration_to_string(GTimeSpan span)
 	    {G_TIME_SPAN_MINUTE, 'm'},
 	    {G_TIME_SPAN_SECOND, 's'},
 	};
+	const gchar *ms_suffix = "ms";
 	GString *str = g_string_new(NULL);
 	GTimeSpan rest = span < 0 ? 0 : span;
 
@@ -124,6 +129,11 @@ pae_duration_to_string(GTimeSpan span)
 			rest %= units[i].unit;
 		}
 	}
+	if (rest >= G_TIME_SPAN_MILLISECOND)
+		g_string_append_printf(str,
+				       "%" G_GINT64_FORMAT "%s",
+				       rest / G_TIME_SPAN_MILLISECOND,
+				       ms_suffix);
 	if (str->len == 0)
 		g_string_append(str, "0s");
 	return g_string_free(str, FALSE);

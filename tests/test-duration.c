@@ -20,6 +20,9 @@ test_duration_parse_func(void **state)
 	    {"1h", TRUE, G_TIME_SPAN_HOUR},
 	    {"2d", TRUE, 2 * G_TIME_SPAN_DAY},
 	    {"1w", TRUE, 7 * G_TIME_SPAN_DAY},
+	    {"250ms", TRUE, 250 * G_TIME_SPAN_MILLISECOND},
+	    {"1s500ms", TRUE, 1500 * G_TIME_SPAN_MILLISECOND},
+	    {"5mss", FALSE, 0},
 	    {"1h30m", TRUE, G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE},
 	    {" 10m ", TRUE, 10 * G_TIME_SPAN_MINUTE},
 	    {"0s", TRUE, 0},
@@ -52,7 +55,8 @@ test_duration_round_trip_func(void **state)
 	const GTimeSpan spans[] = {0,
 				   G_TIME_SPAN_SECOND,
 				   90 * G_TIME_SPAN_MINUTE,
-				   G_TIME_SPAN_DAY + 2 * G_TIME_SPAN_HOUR + 3 * G_TIME_SPAN_SECOND};
+				   G_TIME_SPAN_DAY + 2 * G_TIME_SPAN_HOUR + 3 * G_TIME_SPAN_SECOND,
+				   50 * G_TIME_SPAN_MILLISECOND};
 	for (guint i = 0; i < G_N_ELEMENTS(spans); i++) {
 		g_autofree gchar *text = pae_duration_to_string(spans[i]);
 		GTimeSpan back = -1;
