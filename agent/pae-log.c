@@ -71,7 +71,9 @@ pae_log_get_debug_enabled(const gchar *domain)
 	if (pae_log_debug_domains == NULL)
 		return FALSE;
 	for (guint i = 0; pae_log_debug_domains[i] != NULL; i++) {
-		if (g_strcmp0(pae_log_debug_domains[i], "all") == 0)
+		/* "all" is every domain of ours; libraries' domains must be named */
+		if (g_strcmp0(pae_log_debug_domains[i], "all") == 0 && domain != NULL &&
+		    g_str_has_prefix(domain, "Pae"))
 			return TRUE;
 		if (domain != NULL && g_strcmp0(pae_log_debug_domains[i], domain) == 0)
 			return TRUE;

@@ -1,0 +1,341 @@
+"""Shared harness for pae's end-to-end tests.
+
+Every service a test needs (libvirtd, virtlogd, journald, the BigFix
+emulator, pae-agent) is started here by hand, in a private temporary
+directory, and stopped by its PID when the test ends, whatever happens.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import textwrap
+import time
+import unittest
+
+SRCDIR = os.environ.get("PAE_TEST_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+PAE_AGENT = os.environ.get("PAE_AGENT", "pae-agent")
+PAECTL = os.environ.get("PAECTL", "paectl")
+
+
+def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
+    """Poll predicate() until it returns a true value, or fail after timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+def stop_pid(pid, timeout=10.0):
+    """SIGTERM a process we started, SIGKILL it if it will not go."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class Process:
+    """A child process with its output in a log file, stopped by PID."""
+
+    def __init__(self, argv, log_path, env=None):
+        self.argv = argv
+        self.log_path = log_path
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+        self.pid = self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, timeout=15.0):
+        """SIGTERM, then SIGKILL after timeout; returns the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+    def output(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+
+class Libvirtd:
+    """A hand-started libvirtd with its sockets in a private directory."""
+
+    def __init__(self, workdir, name="libvirtd"):
+        self.dir = os.path.join(workdir, name)
+        self.run_dir = os.path.join(self.dir, "run")
+        os.makedirs(self.run_dir, exist_ok=True)
+        self.conf = os.path.join(self.dir, "libvirtd.conf")
+        with open(self.conf, "w") as f:
+            f.write(textwrap.dedent(f"""\
+                unix_sock_dir = "{self.run_dir}"
+                unix_sock_rw_perms = "0770"
+                auth_unix_rw = "none"
+                auth_unix_ro = "none"
+                """))
+        self.socket = os.path.join(self.run_dir, "libvirt-sock")
+        self.process = None
+
+    def uri(self, driver="test", path="/default"):
+        return f"{driver}+unix://{path}?socket={self.socket}"
+
+    def start(self):
+        if os.path.exists(self.socket):
+            os.unlink(self.socket)
+        self.process = Process(["libvirtd", "--config", self.conf, "--pid-file",
+                                os.path.join(self.run_dir, "libvirtd.pid")],
+                               os.path.join(self.dir, "libvirtd.log"))
+        wait_until(lambda: os.path.exists(self.socket) or not self.process.alive(),
+                   what="libvirtd's socket")
+        if not self.process.alive():
+            raise RuntimeError("libvirtd died:\n" + self.process.output())
+        return self
+
+    def kill(self):
+        self.process.kill()
+
+    def stop(self):
+        if self.process is not None:
+            self.process.stop()
+
+
+class Virtlogd:
+    """virtlogd, needed by the QEMU driver to start guests."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "virtlogd")
+        os.makedirs(self.dir, exist_ok=True)
+        self.process = None
+
+    def start(self):
+        self.process = Process(["virtlogd"], os.path.join(self.dir, "virtlogd.log"))
+        wait_until(lambda: os.path.exists("/run/libvirt/virtlogd-sock") or not self.process.alive(),
+                   what="virtlogd's socket")
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            self.process.stop()
+
+
+class Virsh:
+    """virsh against one URI, and one long-lived connection that keeps the
+    test driver's state alive while the agent is stopped."""
+
+    def __init__(self, uri, workdir):
+        self.uri = uri
+        self.keeper = Process(["virsh", "-c", uri, "event", "--all", "--loop"],
+                              os.path.join(workdir, "virsh-keeper.log"))
+
+    def __call__(self, *args, check=True, input=None):
+        result = subprocess.run(["virsh", "-q", "-c", self.uri, *args], capture_output=True,
+                                text=True, input=input, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"virsh {' '.join(args)} failed: {result.stderr}")
+        return result.stdout
+
+    def define(self, xml, workdir):
+        path = os.path.join(workdir, "domain.xml")
+        with open(path, "w") as f:
+            f.write(xml)
+        return self("define", path)
+
+    def close(self):
+        self.keeper.stop()
+
+
+class NotifySocket:
+    """The service manager's side of sd_notify: collects what the agent sends."""
+
+    def __init__(self, workdir):
+        self.path = os.path.join(workdir, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.setblocking(False)
+        self.messages = []
+
+    def drain(self):
+        while True:
+            try:
+                data = self.sock.recv(4096)
+            except BlockingIOError:
+                return self.messages
+            self.messages.extend(data.decode().splitlines())
+
+    def has(self, message):
+        return message in self.drain()
+
+    def close(self):
+        self.sock.close()
+
+
+class Agent:
+    """pae-agent with a configuration of the test's own."""
+
+    def __init__(self, workdir, libvirt_uri, extra_config="", name="agent"):
+        self.dir = os.path.join(workdir, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.state_dir = os.path.join(self.dir, "state")
+        self.config = os.path.join(self.dir, "pae.conf")
+        self.write_config(libvirt_uri, extra_config)
+        self.process = None
+        self.notify = None
+
+    def write_config(self, libvirt_uri, extra_config=""):
+        with open(self.config, "w") as f:
+            f.write(textwrap.dedent(f"""\
+                [agent]
+                libvirt_uri={libvirt_uri}
+                state_directory={self.state_dir}
+                log_target=stderr
+                debug_domains=all
+                reconnect_min=200ms
+                reconnect_max=1s
+                batch_delay=20ms
+                """))
+            f.write(textwrap.dedent(extra_config))
+
+    def start(self, env=None, wait_ready=True):
+        self.notify = NotifySocket(self.dir) if self.notify is None else self.notify
+        environ = dict(os.environ)
+        environ["NOTIFY_SOCKET"] = self.notify.path
+        environ.update(env or {})
+        self.process = Process([PAE_AGENT, "--config", self.config],
+                               os.path.join(self.dir, "agent.log"), env=environ)
+        if wait_ready:
+            wait_until(lambda: self.notify.has("READY=1") or not self.process.alive(),
+                       what="READY=1 from pae-agent")
+            if not self.process.alive():
+                raise RuntimeError("pae-agent died:\n" + self.process.output())
+        return self
+
+    def stop(self):
+        code = self.process.stop() if self.process is not None else None
+        self.process = None
+        return code
+
+    def signal(self, signum):
+        os.kill(self.process.pid, signum)
+
+    def paectl(self, *args, check=True):
+        result = subprocess.run([PAECTL, "--config", self.config, "--json", *args],
+                                capture_output=True, text=True, timeout=30)
+        if check and result.returncode != 0:
+            raise AssertionError(f"paectl {' '.join(args)} failed ({result.returncode}): "
+                                 f"{result.stderr}")
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    def vm(self, uuid_or_name):
+        return self.paectl("vm", uuid_or_name)
+
+    def vms(self, *args):
+        return self.paectl("vms", *args)["vms"]
+
+    def history_kinds(self, uuid_or_name, source=None):
+        history = self.vm(uuid_or_name)["history"]
+        return [h["kind"] for h in history if source is None or h["source"] == source]
+
+    def close(self):
+        self.stop()
+        if self.notify is not None:
+            self.notify.close()
+
+
+class PaeTestCase(unittest.TestCase):
+    """A test case with a private work directory and a list of things to
+    stop, stopped in reverse order even when the test fails."""
+
+    def setUp(self):
+        self.workdir = tempfile.mkdtemp(prefix="pae-e2e-")
+        self._pae_stoppers = []
+        self._agents = []
+
+    def later(self, func):
+        self._pae_stoppers.append(func)
+
+    def _failed(self):
+        result = getattr(self._outcome, "result", None)
+        if result is None:
+            return False
+        return any(test is self for test, _ in result.errors + result.failures)
+
+    def tearDown(self):
+        failed = self._failed()
+        for func in reversed(self._pae_stoppers):
+            try:
+                func()
+            except Exception as exc:  # a cleanup must not hide the others
+                print(f"cleanup failed: {exc}")
+        if failed or os.environ.get("PAE_TEST_KEEP"):
+            for agent in self._agents:
+                print(f"--- {agent.dir}/agent.log ---")
+                print(open(os.path.join(agent.dir, "agent.log")).read()[-6000:]
+                      if os.path.exists(os.path.join(agent.dir, "agent.log")) else "")
+        if not os.environ.get("PAE_TEST_KEEP"):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def start_libvirtd(self, name="libvirtd"):
+        daemon = Libvirtd(self.workdir, name).start()
+        self.later(daemon.stop)
+        return daemon
+
+    def start_virsh(self, uri):
+        virsh = Virsh(uri, self.workdir)
+        self.later(virsh.close)
+        wait_until(lambda: virsh("list", "--all", check=False) is not None, what="virsh")
+        return virsh
+
+    def make_agent(self, uri, extra_config="", name="agent"):
+        agent = Agent(self.workdir, uri, extra_config, name)
+        self._agents.append(agent)
+        self.later(agent.close)
+        return agent
+
+
+def domain_xml(name, uuid, tenant=None, category=None, timezone=None, clock_tz=None,
+               domain_type="test", extra=""):
+    """A minimal domain with pae metadata."""
+    meta = ""
+    for tag, value in (("tenant", tenant), ("category", category), ("timezone", timezone)):
+        if value is not None:
+            meta += f"<pae:{tag}>{value}</pae:{tag}>"
+    metadata = (f"<metadata><pae:vm xmlns:pae='urn:x-pae:vm:1'>{meta}</pae:vm></metadata>"
+                if meta else "")
+    clock = f"<clock offset='timezone' timezone='{clock_tz}'/>" if clock_tz else ""
+    return (f"<domain type='{domain_type}'><name>{name}</name><uuid>{uuid}</uuid>"
+            f"<memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os>"
+            f"{clock}{metadata}{extra}</domain>")
