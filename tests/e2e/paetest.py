@@ -22,13 +22,19 @@ PAECTL = os.environ.get("PAECTL", "paectl")
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
-    """Poll predicate() until it returns a true value, or fail after timeout."""
+    """Poll predicate() until it returns a true value, or fail after timeout.
+    An AssertionError from the predicate (say, paectl not finding a VM yet)
+    counts as not yet."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
+        try:
+            last = predicate()
+        except AssertionError as exc:
+            last = exc
+        else:
+            if last:
+                return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
@@ -303,8 +309,10 @@ class PaeTestCase(unittest.TestCase):
         if failed or os.environ.get("PAE_TEST_KEEP"):
             for agent in self._agents:
                 print(f"--- {agent.dir}/agent.log ---")
-                print(open(os.path.join(agent.dir, "agent.log")).read()[-6000:]
-                      if os.path.exists(os.path.join(agent.dir, "agent.log")) else "")
+                log = os.path.join(agent.dir, "agent.log")
+                if os.path.exists(log):
+                    with open(log, errors="replace") as f:
+                        print(f.read()[-6000:])
         if not os.environ.get("PAE_TEST_KEEP"):
             shutil.rmtree(self.workdir, ignore_errors=True)
 
