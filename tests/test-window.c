@@ -112,6 +112,9 @@ test_window_next_func(void **state)
 	    /* the end is excluded: Sunday's is next */
 	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T06:00:00Z",
 	     "2026-03-15T02:00:00Z", "2026-03-15T06:00:00Z", "2026-03-15"},
+	    /* before the epoch: 1969-12-27 was a Saturday, five days before Thursday 1970-01-01 */
+	    {"UTC", "Sat", "02:00", "4h", "1969-12-24T00:00:00Z",
+	     "1969-12-27T02:00:00Z", "1969-12-27T06:00:00Z", "1969-12-27"},
 	    /* longer than a day, still open on Sunday night */
 	    {"UTC", "Sat", "20:00", "30h", "2026-03-15T01:00:00Z",
 	     "2026-03-14T20:00:00Z", "2026-03-16T02:00:00Z", "2026-03-14"},
@@ -120,6 +123,10 @@ test_window_next_func(void **state)
 	     * transition and lasts 4 real hours */
 	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-01T12:00:00Z",
 	     "2026-03-08T07:00:00Z", "2026-03-08T11:00:00Z", "2026-03-08"},
+	    /* 2040, past the transitions tzdata writes out (to 2037), from its rule instead:
+	     * 11 March, the second Sunday */
+	    {"America/New_York", "Sun", "02:30", "4h", "2040-03-05T00:00:00Z",
+	     "2040-03-11T07:00:00Z", "2040-03-11T11:00:00Z", "2040-03-11"},
 	    /* exactly at the start of the gap */
 	    {"America/New_York", "Sun", "02:00", "1h", "2026-03-02T00:00:00Z",
 	     "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z", "2026-03-08"},
