@@ -36,6 +36,11 @@ static const gchar *const pae_config_agent_keys[] = {
     "metrics_file",
     "default_tenant",
     "default_category",
+    "agent_id",
+    "patch_server",
+    "check_interval",
+    "unmanaged_grace",
+    "action_lifetime",
     NULL,
 };
 
@@ -61,6 +66,10 @@ pae_config_free(PaeConfig *self)
 	g_free(self->debug_domains);
 	g_free(self->clock_file);
 	g_free(self->metrics_file);
+	g_free(self->agent_id);
+	g_free(self->patch_server_name);
+	g_clear_object(&self->clock);
+	pae_patch_server_free(self->patch_server);
 	g_free(self);
 }
 
@@ -115,6 +124,86 @@ pae_config_load_paths(PaeConfig *self, PaeConfigFile *cf)
 	if (self->metrics_file != NULL && self->metrics_file[0] == '\0')
 		g_clear_pointer(&self->metrics_file, g_free);
 	self->metrics_file = pae_config_resolve_path(self->state_directory, self->metrics_file);
+}
+
+/* an agent id names this controller in action keys on the shared patch server */
+static gboolean
+pae_config_agent_id_is_valid(const gchar *id)
+{
+	if (id == NULL || id[0] == '\0' || strlen(id) > 64)
+		return FALSE;
+	for (const gchar *p = id; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.' && *p != '_')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+pae_config_load_engine(PaeConfig *self, PaeConfigFile *cf)
+{
+	self->agent_id = pae_config_file_get_string(cf, "agent", "agent_id", "");
+	if (self->agent_id[0] == '\0') {
+		g_free(self->agent_id);
+		self->agent_id = g_strdup(g_get_host_name());
+	}
+	if (!pae_config_agent_id_is_valid(self->agent_id))
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "agent_id",
+					    "'%s' is not a valid agent id (letters, digits, '.', '_', "
+					    "'-'; at most 64)",
+					    self->agent_id);
+	self->patch_server_name = pae_config_file_get_string(cf, "agent", "patch_server", "none");
+	self->check_interval = pae_config_file_get_duration(cf,
+							    "agent",
+							    "check_interval",
+							    5 * G_TIME_SPAN_MINUTE,
+							    G_TIME_SPAN_SECOND,
+							    G_TIME_SPAN_DAY);
+	self->unmanaged_grace = pae_config_file_get_duration(cf,
+							     "agent",
+							     "unmanaged_grace",
+							     G_TIME_SPAN_HOUR,
+							     0,
+							     30 * G_TIME_SPAN_DAY);
+	self->action_lifetime = pae_config_file_get_duration(cf,
+							     "agent",
+							     "action_lifetime",
+							     G_TIME_SPAN_DAY,
+							     10 * G_TIME_SPAN_MINUTE,
+							     30 * G_TIME_SPAN_DAY);
+}
+
+static void
+pae_config_load_clock(PaeConfig *self, PaeConfigFile *cf)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (self->clock_file == NULL) {
+		self->clock = pae_clock_new_system();
+		return;
+	}
+	self->clock = pae_clock_new_file(self->clock_file, &error);
+	if (self->clock == NULL) {
+		pae_config_file_add_problem(cf, "agent", "clock_file", "%s", error->message);
+		self->clock = pae_clock_new_system();
+	}
+}
+
+/* the backend validates its own group; its problems land in @cf */
+static void
+pae_config_load_patch_server(PaeConfig *self, PaeConfigFile *cf)
+{
+	g_autoptr(GError) error = NULL;
+	guint problems = pae_config_file_get_problem_count(cf);
+
+	if (g_strcmp0(self->patch_server_name, "none") == 0)
+		return;
+	self->patch_server =
+	    pae_patch_server_new(self->patch_server_name, cf, self->clock, &error);
+	if (self->patch_server == NULL && pae_config_file_get_problem_count(cf) == problems)
+		pae_config_file_add_problem(cf, "agent", "patch_server", "%s", error->message);
 }
 
 static void
@@ -190,6 +279,7 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
 	self->log_target = (PaeLogTarget)
 	    pae_config_file_get_choice(cf, "agent", "log_target", log_targets, PAE_LOG_TARGET_AUTO);
 	self->debug_domains = pae_config_file_get_string(cf, "agent", "debug_domains", "");
+	pae_config_load_engine(self, cf);
 }
 
 /**
@@ -200,13 +290,17 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
  * problem found, one per line, each naming file, line and key
  */
 PaeConfig *
-pae_config_new_from_file(PaeConfigFile *file, GError **error)
+pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError **error)
 {
 	g_autoptr(PaeConfig) self = g_new0(PaeConfig, 1);
 
 	self->file = g_object_ref(file);
 	pae_config_load_agent(self, file);
-	pae_config_file_check_unexpected(file);
+	pae_config_load_clock(self, file);
+	if ((flags & PAE_CONFIG_LOAD_FULL) != 0) {
+		pae_config_load_patch_server(self, file);
+		pae_config_file_check_unexpected(file);
+	}
 	if (!pae_config_file_check(file, error))
 		return NULL;
 	return g_steal_pointer(&self);
@@ -217,11 +311,11 @@ pae_config_new_from_file(PaeConfigFile *file, GError **error)
  * @path: the main file; drop-ins are read from "@path.d/ *.conf"
  */
 PaeConfig *
-pae_config_load(const gchar *path, GError **error)
+pae_config_load(const gchar *path, PaeConfigLoadFlags flags, GError **error)
 {
 	g_autoptr(PaeConfigFile) file = pae_config_file_new();
 
 	if (!pae_config_file_load(file, path, error))
 		return NULL;
-	return pae_config_new_from_file(file, error);
+	return pae_config_new_from_file(file, flags, error);
 }

@@ -5,8 +5,10 @@
  */
 #pragma once
 
+#include "pae-clock.h"
 #include "pae-config-file.h"
 #include "pae-log.h"
+#include "pae-patch-server.h"
 
 G_BEGIN_DECLS
 
@@ -31,12 +33,26 @@ typedef struct {
 	gchar *debug_domains;
 	gchar *clock_file;
 	gchar *metrics_file;
+	gchar *agent_id;
+	gchar *patch_server_name; /* "none" when there is no patch server */
+	GTimeSpan check_interval;
+	GTimeSpan unmanaged_grace;
+	GTimeSpan action_lifetime;
+	PaeClock *clock;
+	PaePatchServer *patch_server; /* nullable; set with PAE_CONFIG_LOAD_FULL */
 } PaeConfig;
 
+typedef enum {
+	/* read what paectl needs; tolerate groups it does not know */
+	PAE_CONFIG_LOAD_DEFAULT = 0,
+	/* validate everything, set up the backends, refuse unknown groups and keys */
+	PAE_CONFIG_LOAD_FULL = 1 << 0,
+} PaeConfigLoadFlags;
+
 PaeConfig *
-pae_config_load(const gchar *path, GError **error);
+pae_config_load(const gchar *path, PaeConfigLoadFlags flags, GError **error);
 PaeConfig *
-pae_config_new_from_file(PaeConfigFile *file, GError **error);
+pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError **error);
 void
 pae_config_free(PaeConfig *self);
 const gchar *const *

@@ -139,20 +139,15 @@ pae_daemon_add_signal(PaeDaemon *self, gint signum, GSourceFunc func)
 	g_array_append_val(self->signal_ids, id);
 }
 
-static gboolean
-pae_daemon_setup_clock(PaeDaemon *self, GError **error)
+static void
+pae_daemon_setup_clock(PaeDaemon *self)
 {
-	if (self->config->clock_file == NULL) {
-		self->clock = pae_clock_new_system();
-		return TRUE;
-	}
-	self->clock = pae_clock_new_file(self->config->clock_file, error);
-	if (self->clock == NULL)
-		return FALSE;
-	g_message("using the simulated clock in %s (%.0fx)",
-		  self->config->clock_file,
-		  pae_clock_get_rate(self->clock));
-	return TRUE;
+	/* the configuration made the clock, so that backends share it */
+	self->clock = g_object_ref(self->config->clock);
+	if (self->config->clock_file != NULL)
+		g_message("using the simulated clock in %s (%.0fx)",
+			  self->config->clock_file,
+			  pae_clock_get_rate(self->clock));
 }
 
 static PaeListener *
@@ -188,8 +183,7 @@ pae_daemon_setup(PaeDaemon *self, GError **error)
 	    .timezone = self->config->default_timezone,
 	};
 
-	if (!pae_daemon_setup_clock(self, error))
-		return FALSE;
+	pae_daemon_setup_clock(self);
 	self->ingest = pae_ingest_new(self->config->database,
 				      self->clock,
 				      &defaults,
@@ -257,7 +251,7 @@ pae_daemon_stop(PaeDaemon *self)
 gboolean
 pae_daemon_reload(PaeDaemon *self, GError **error)
 {
-	g_autoptr(PaeConfig) config = pae_config_load(self->config_path, error);
+	g_autoptr(PaeConfig) config = pae_config_load(self->config_path, PAE_CONFIG_LOAD_FULL, error);
 	gboolean reconnect;
 
 	if (config == NULL)

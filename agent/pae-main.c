@@ -53,7 +53,7 @@ main(int argc, char *argv[])
 		config_path = g_strdup(PAE_DEFAULT_CONFIG_PATH);
 
 	pae_log_setup(PAE_LOG_TARGET_AUTO);
-	config = pae_config_load(config_path, &error);
+	config = pae_config_load(config_path, PAE_CONFIG_LOAD_FULL, &error);
 	if (config == NULL) {
 		g_printerr("%s\n", error->message);
 		return 1;

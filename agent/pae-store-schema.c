@@ -7,6 +7,9 @@
  *
  * Changelog:
  *   v1  vms, the append-only history (observations and decisions), cursors
+ *   v2  the patch server's view: computers, compliance, the patch catalogue,
+ *       missing patches; actions with their patches and targets (the
+ *       outbox of patch-server actions); requests from paectl; passes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -54,9 +57,117 @@ static const gchar pae_store_schema_v1[] =
     "  position INTEGER NOT NULL"
     ");";
 
+static const gchar pae_store_schema_v2[] =
+    /* the patch server's computers as last listed */
+    "CREATE TABLE computers ("
+    "  computer_id TEXT PRIMARY KEY NOT NULL,"
+    "  name TEXT,"
+    "  vm_uuid TEXT,"
+    "  last_report_us INTEGER,"
+    "  first_seen_us INTEGER NOT NULL,"
+    "  last_seen_us INTEGER NOT NULL,"
+    "  gone_us INTEGER"
+    ");"
+    "CREATE INDEX computers_by_vm ON computers(vm_uuid);"
+    /* each VM's compliance as of the last reconcile */
+    "CREATE TABLE compliance ("
+    "  vm_uuid TEXT PRIMARY KEY NOT NULL REFERENCES vms(uuid),"
+    "  state TEXT NOT NULL,"
+    "  computer_id TEXT,"
+    "  stale_computers TEXT,"
+    "  mapped_us INTEGER,"
+    "  report_us INTEGER,"
+    "  trust_after_us INTEGER NOT NULL DEFAULT 0,"
+    "  missing INTEGER NOT NULL DEFAULT 0,"
+    "  checked_us INTEGER NOT NULL"
+    ");"
+    /* what the patch server says about each patch */
+    "CREATE TABLE patches ("
+    "  site TEXT NOT NULL,"
+    "  fixlet_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  source_severity TEXT,"
+    "  category TEXT,"
+    "  release_us INTEGER,"
+    "  cves TEXT,"
+    "  fetched_us INTEGER NOT NULL,"
+    "  PRIMARY KEY (site, fixlet_id)"
+    ");"
+    /* relevant (not installed) patches per VM, from the last trusted report */
+    "CREATE TABLE missing_patches ("
+    "  vm_uuid TEXT NOT NULL REFERENCES vms(uuid),"
+    "  site TEXT NOT NULL,"
+    "  fixlet_id TEXT NOT NULL,"
+    "  first_seen_us INTEGER NOT NULL,"
+    "  last_seen_us INTEGER NOT NULL,"
+    "  PRIMARY KEY (vm_uuid, site, fixlet_id)"
+    ");"
+    /* patch-server actions: an intent first, then the created object; the key
+     * is also in the action's title, so a crash never creates one twice */
+    "CREATE TABLE actions ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  purpose TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  action_id TEXT,"
+    "  summary TEXT NOT NULL,"
+    "  time_mode TEXT NOT NULL,"
+    "  start_us INTEGER NOT NULL,"
+    "  end_us INTEGER NOT NULL,"
+    "  range_start INTEGER NOT NULL DEFAULT 0,"
+    "  range_end INTEGER NOT NULL DEFAULT 0,"
+    "  restart INTEGER NOT NULL DEFAULT 0,"
+    "  server_state TEXT,"
+    "  created_us INTEGER NOT NULL,"
+    "  updated_us INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_us INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT"
+    ");"
+    "CREATE INDEX actions_by_state ON actions(state);"
+    "CREATE TABLE action_patches ("
+    "  key TEXT NOT NULL REFERENCES actions(key),"
+    "  site TEXT NOT NULL,"
+    "  fixlet_id TEXT NOT NULL,"
+    "  PRIMARY KEY (key, site, fixlet_id)"
+    ");"
+    "CREATE TABLE action_targets ("
+    "  key TEXT NOT NULL REFERENCES actions(key),"
+    "  vm_uuid TEXT NOT NULL REFERENCES vms(uuid),"
+    "  computer_id TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  status TEXT,"
+    "  exit_code INTEGER,"
+    "  apply_count INTEGER,"
+    "  start_us INTEGER,"
+    "  end_us INTEGER,"
+    "  checked_us INTEGER,"
+    "  PRIMARY KEY (key, vm_uuid)"
+    ");"
+    "CREATE INDEX action_targets_by_vm ON action_targets(vm_uuid);"
+    /* what paectl asks of the agent */
+    "CREATE TABLE requests ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  vm_uuid TEXT,"
+    "  argument TEXT,"
+    "  requester TEXT,"
+    "  requested_us INTEGER NOT NULL,"
+    "  handled_us INTEGER,"
+    "  result TEXT"
+    ");"
+    /* when each periodic job last ran */
+    "CREATE TABLE passes ("
+    "  name TEXT PRIMARY KEY NOT NULL,"
+    "  started_us INTEGER NOT NULL,"
+    "  finished_us INTEGER,"
+    "  ok INTEGER NOT NULL DEFAULT 0,"
+    "  detail TEXT"
+    ");";
+
 static const gchar *const pae_store_schema_steps[] = {
     NULL, /* version 0 is an empty file */
     pae_store_schema_v1,
+    pae_store_schema_v2,
 };
 
 gint

@@ -54,7 +54,7 @@ pae_ctl_open(PaeCtl *ctl,
 {
 	g_autoptr(GError) config_error = NULL;
 
-	ctl->config = pae_config_load(config_path, &config_error);
+	ctl->config = pae_config_load(config_path, PAE_CONFIG_LOAD_DEFAULT, &config_error);
 	if (ctl->config == NULL && database == NULL) {
 		g_propagate_error(error, g_steal_pointer(&config_error));
 		return FALSE;

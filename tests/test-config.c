@@ -38,7 +38,7 @@ load_problems(Fixture *f, const gchar *text, PaeConfig **out)
 {
 	g_autofree gchar *path = pae_test_write_file(f->dir, "pae.conf", text);
 	g_autoptr(GError) error = NULL;
-	PaeConfig *config = pae_config_load(path, &error);
+	PaeConfig *config = pae_config_load(path, PAE_CONFIG_LOAD_FULL, &error);
 
 	if (out != NULL)
 		*out = config;
@@ -188,7 +188,7 @@ test_config_dropins_func(void **state)
 	g_autofree gchar *ignored =
 	    pae_test_write_file(f->dir, "pae.conf.d/99-notes.txt", "not a config file\n");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PaeConfig) config = pae_config_load(main_path, &error);
+	g_autoptr(PaeConfig) config = pae_config_load(main_path, PAE_CONFIG_LOAD_FULL, &error);
 	g_autofree gchar *bad = NULL;
 	g_autoptr(PaeConfig) broken = NULL;
 
@@ -200,7 +200,7 @@ test_config_dropins_func(void **state)
 
 	/* a problem in a drop-in names the drop-in */
 	bad = pae_test_write_file(f->dir, "pae.conf.d/30-bad.conf", "[agent]\n\nbatch_max=-4\n");
-	broken = pae_config_load(main_path, &error);
+	broken = pae_config_load(main_path, PAE_CONFIG_LOAD_FULL, &error);
 	assert_null(broken);
 	assert_mentions(error->message, "30-bad.conf:3: [agent] batch_max");
 }
@@ -209,7 +209,7 @@ static void
 test_config_missing_func(void **state)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PaeConfig) config = pae_config_load("/nonexistent/pae.conf", &error);
+	g_autoptr(PaeConfig) config = pae_config_load("/nonexistent/pae.conf", PAE_CONFIG_LOAD_FULL, &error);
 	assert_null(config);
 	assert_true(g_error_matches(error, PAE_ERROR, PAE_ERROR_NOT_FOUND));
 }
@@ -230,7 +230,7 @@ test_config_sample_func(void **state)
 	GRegex *regex;
 
 	assert_true(g_file_get_contents(sample, &text, NULL, &error));
-	config = pae_config_load(sample, &error);
+	config = pae_config_load(sample, PAE_CONFIG_LOAD_FULL, &error);
 	assert_non_null(config);
 	for (guint i = 0; keys[i] != NULL; i++) {
 		g_autofree gchar *needle = g_strdup_printf("\n#%s=", keys[i]);
@@ -243,7 +243,7 @@ test_config_sample_func(void **state)
 	g_regex_unref(regex);
 	path = pae_test_write_file(f->dir, "uncommented.conf", uncommented);
 	g_clear_pointer(&config, pae_config_free);
-	config = pae_config_load(path, &error);
+	config = pae_config_load(path, PAE_CONFIG_LOAD_FULL, &error);
 	if (config == NULL)
 		fail_msg("defaults in conf/pae.conf do not parse: %s", error->message);
 }

@@ -174,7 +174,7 @@ test_store_migrate_fixtures_func(void **state)
 {
 	Fixture *f = *state;
 
-	for (gint v = 1; v <= pae_store_get_current_schema_version(); v++) {
+	for (gint v = 1; v < pae_store_get_current_schema_version(); v++) {
 		g_autofree gchar *path = g_strdup_printf("%s/from-v%d.db", f->dir, v);
 		g_autoptr(GError) error = NULL;
 		g_autoptr(PaeStore) store = NULL;
