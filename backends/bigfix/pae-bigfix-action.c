@@ -300,6 +300,7 @@ pae_bigfix_action_build(const PaeActionRequest *request,
 			GError **error)
 {
 	g_autoptr(GString) xml = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	g_autofree gchar *summary = NULL;
 	g_autofree gchar *title = NULL;
 	gboolean group;
 
@@ -307,8 +308,8 @@ pae_bigfix_action_build(const PaeActionRequest *request,
 	    !pae_bigfix_action_check_targets(request, error) ||
 	    !pae_bigfix_action_check_times(request, error))
 		return NULL;
-	title = pae_action_title(request->idempotency_key,
-				 request->summary != NULL ? request->summary : "");
+	summary = g_utf8_make_valid(request->summary != NULL ? request->summary : "", -1);
+	title = pae_action_title(request->idempotency_key, summary);
 	group = request->patches->len > 1;
 	g_string_append(xml,
 			"<BES xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "

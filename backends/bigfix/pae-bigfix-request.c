@@ -301,8 +301,6 @@ pae_bigfix_client_setup(PaeBigfixClient *self,
 	rc |= curl_easy_setopt(self->curl,
 			       CURLOPT_LOW_SPEED_TIME,
 			       (long)MAX(t->low_speed_time / G_TIME_SPAN_SECOND, 1));
-	rc |= curl_easy_setopt(
-		self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max_reply_size);
 	rc |= curl_easy_setopt(self->curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	rc |= curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, pae_bigfix_request_write_cb);
 	rc |= curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, transfer);
@@ -408,7 +406,7 @@ pae_bigfix_client_perform(PaeBigfixClient *self,
 	curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(self->curl, CURLOPT_HTTPHEADER, NULL);
 	if (rc != CURLE_OK) {
-		if (transfer.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+		if (transfer.too_large) {
 			g_set_error(error,
 				    PAE_ERROR,
 				    PAE_ERROR_TOO_LARGE,
