@@ -50,11 +50,11 @@ pae_config_get_agent_keys(void)
 	return pae_config_agent_keys;
 }
 
-void
-pae_config_free(PaeConfig *self)
+static void
+pae_config_clear(gpointer data)
 {
-	if (self == NULL)
-		return;
+	PaeConfig *self = data;
+
 	g_clear_object(&self->file);
 	g_free(self->libvirt_uri);
 	g_free(self->state_directory);
@@ -70,7 +70,26 @@ pae_config_free(PaeConfig *self)
 	g_free(self->patch_server_name);
 	g_clear_object(&self->clock);
 	pae_patch_server_free(self->patch_server);
-	g_free(self);
+}
+
+PaeConfig *
+pae_config_ref(PaeConfig *self)
+{
+	return g_atomic_rc_box_acquire(self);
+}
+
+/**
+ * pae_config_unref:
+ *
+ * A configuration is shared by the threads that read it; a reload replaces
+ * it, and the old one goes when its last reader lets go.
+ */
+void
+pae_config_unref(PaeConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_atomic_rc_box_release_full(self, pae_config_clear);
 }
 
 /* systemd's StateDirectory= hands the directory over in the environment */
@@ -292,7 +311,7 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
 PaeConfig *
 pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError **error)
 {
-	g_autoptr(PaeConfig) self = g_new0(PaeConfig, 1);
+	g_autoptr(PaeConfig) self = g_atomic_rc_box_new0(PaeConfig);
 
 	self->file = g_object_ref(file);
 	pae_config_load_agent(self, file);

@@ -53,11 +53,13 @@ PaeConfig *
 pae_config_load(const gchar *path, PaeConfigLoadFlags flags, GError **error);
 PaeConfig *
 pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError **error);
+PaeConfig *
+pae_config_ref(PaeConfig *self);
 void
-pae_config_free(PaeConfig *self);
+pae_config_unref(PaeConfig *self);
 const gchar *const *
 pae_config_get_agent_keys(void);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeConfig, pae_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeConfig, pae_config_unref)
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 
 #include "pae-clock.h"
 #include "pae-daemon.h"
+#include "pae-engine.h"
 #include "pae-error.h"
 #include "pae-ingest.h"
 #include "pae-listener.h"
@@ -36,6 +37,7 @@ struct _PaeDaemon {
 	GMainLoop *loop;
 	PaeListener *listener;
 	PaeIngest *ingest;
+	PaeEngine *engine;
 	GSource *watchdog_source;
 	GArray *signal_ids;
 	gint exit_code;
@@ -76,7 +78,9 @@ pae_daemon_disconnected_cb(gpointer user_data)
 static void
 pae_daemon_stored_cb(PaeIngest *ingest, gint64 last_id, gpointer user_data)
 {
+	PaeDaemon *self = PAE_DAEMON(user_data);
 	g_debug("observations stored up to #%" G_GINT64_FORMAT, last_id);
+	pae_engine_kick(self->engine);
 }
 
 static gboolean
@@ -194,6 +198,7 @@ pae_daemon_setup(PaeDaemon *self, GError **error)
 		return FALSE;
 	}
 	g_signal_connect(self->ingest, "stored", G_CALLBACK(pae_daemon_stored_cb), self);
+	self->engine = pae_engine_new(self->config);
 	self->listener = pae_daemon_create_listener(self);
 	return TRUE;
 }
@@ -206,11 +211,17 @@ pae_daemon_setup(PaeDaemon *self, GError **error)
 gint
 pae_daemon_run(PaeDaemon *self)
 {
+	g_autoptr(GError) error = NULL;
+
 	pae_daemon_add_signal(self, SIGTERM, pae_daemon_sigterm_cb);
 	pae_daemon_add_signal(self, SIGINT, pae_daemon_sigterm_cb);
 	pae_daemon_add_signal(self, SIGHUP, pae_daemon_sighup_cb);
 	pae_daemon_add_signal(self, SIGUSR1, pae_daemon_sigusr1_cb);
 	pae_listener_start(self->listener);
+	if (!pae_engine_start(self->engine, &error)) {
+		g_critical("cannot start the engine: %s", error->message);
+		return 1;
+	}
 	pae_daemon_setup_watchdog(self);
 	pae_daemon_notify("READY=1");
 	g_message("pae-agent %s watching %s, database %s",
@@ -239,6 +250,8 @@ pae_daemon_stop(PaeDaemon *self)
 		pae_listener_stop(self->listener);
 	if (self->ingest != NULL)
 		pae_ingest_stop(self->ingest);
+	if (self->engine != NULL)
+		pae_engine_stop(self->engine);
 	g_main_loop_quit(self->loop);
 }
 
@@ -265,8 +278,10 @@ pae_daemon_reload(PaeDaemon *self, GError **error)
 	reconnect = g_strcmp0(config->libvirt_uri, self->config->libvirt_uri) != 0;
 	pae_log_setup(config->log_target);
 	pae_log_set_debug_domains(config->debug_domains);
-	pae_config_free(self->config);
+	pae_config_unref(self->config);
 	self->config = g_steal_pointer(&config);
+	pae_engine_set_config(self->engine, self->config);
+	pae_engine_kick(self->engine);
 	if (reconnect) {
 		g_message("libvirt URI changed to %s, reconnecting", self->config->libvirt_uri);
 		pae_listener_stop(self->listener);
@@ -291,9 +306,10 @@ pae_daemon_finalize(GObject *object)
 	}
 	g_clear_object(&self->listener);
 	g_clear_object(&self->ingest);
+	g_clear_object(&self->engine);
 	g_clear_object(&self->clock);
 	g_main_loop_unref(self->loop);
-	pae_config_free(self->config);
+	pae_config_unref(self->config);
 	g_free(self->config_path);
 	G_OBJECT_CLASS(pae_daemon_parent_class)->finalize(object);
 }

@@ -120,7 +120,7 @@ main(int argc, char *argv[])
 	fputs(ctl.out->str, stdout);
 	g_string_free(ctl.out, TRUE);
 	g_clear_object(&ctl.store);
-	pae_config_free(ctl.config);
+	pae_config_unref(ctl.config);
 	if (!ok) {
 		g_printerr("paectl: %s\n", error->message);
 		return g_error_matches(error, PAE_ERROR, PAE_ERROR_BAD_REQUEST) ? 2 : 1;

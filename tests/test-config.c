@@ -43,7 +43,7 @@ load_problems(Fixture *f, const gchar *text, PaeConfig **out)
 	if (out != NULL)
 		*out = config;
 	else
-		pae_config_free(config);
+		pae_config_unref(config);
 	if (config != NULL)
 		return NULL;
 	assert_true(g_error_matches(error, PAE_ERROR, PAE_ERROR_INVALID_CONFIG) ||
@@ -242,7 +242,7 @@ test_config_sample_func(void **state)
 	uncommented = g_regex_replace(regex, text, -1, 0, "\\1", 0, NULL);
 	g_regex_unref(regex);
 	path = pae_test_write_file(f->dir, "uncommented.conf", uncommented);
-	g_clear_pointer(&config, pae_config_free);
+	g_clear_pointer(&config, pae_config_unref);
 	config = pae_config_load(path, PAE_CONFIG_LOAD_FULL, &error);
 	if (config == NULL)
 		fail_msg("defaults in conf/pae.conf do not parse: %s", error->message);

@@ -1,0 +1,21 @@
+/*
+ * pae-catchup: an action that applies what a VM misses, at once
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "pae-engine-context.h"
+
+G_BEGIN_DECLS
+
+gboolean
+pae_catchup_plan(PaeEngineContext *ctx,
+		 const gchar *vm_uuid,
+		 const gchar *purpose,
+		 gchar **key,
+		 GError **error);
+gchar *
+pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *subject, PaeTime at);
+
+G_END_DECLS
