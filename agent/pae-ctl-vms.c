@@ -8,6 +8,7 @@
 #include "pae-ctl.h"
 #include "pae-error.h"
 #include "pae-json.h"
+#include "pae-store-actions.h"
 #include "pae-store-vms.h"
 #include "pae-table.h"
 #include "pae-vm-json.h"
@@ -105,9 +106,32 @@ pae_ctl_write_history_json(PaeJson *json, GPtrArray *history)
 }
 
 static void
-pae_ctl_print_vm_text(PaeCtl *ctl, const PaeVm *vm, GPtrArray *history)
+pae_ctl_print_history_text(PaeCtl *ctl, GPtrArray *history)
 {
 	g_autoptr(PaeTable) table = pae_table_new("TIME", "SOURCE", "KIND", "EVENT", "DETAIL", NULL);
+	g_autofree gchar *text = NULL;
+
+	for (guint i = 0; i < history->len; i++) {
+		PaeHistoryEntry *entry = history->pdata[i];
+		g_autofree gchar *at = pae_ctl_format_time(entry->at);
+		pae_table_add_row(table,
+				  at,
+				  pae_source_to_string(entry->source),
+				  entry->kind,
+				  entry->event,
+				  entry->detail);
+	}
+	text = pae_table_to_string(table);
+	g_string_append(ctl->out, text);
+}
+
+static void
+pae_ctl_print_vm_text(PaeCtl *ctl,
+		      const PaeVm *vm,
+		      const PaeComplianceRecord *compliance,
+		      guint missing,
+		      GPtrArray *history)
+{
 	g_autofree gchar *first_seen = pae_ctl_format_time(vm->first_seen);
 	g_autofree gchar *last_seen = pae_ctl_format_time(vm->last_seen);
 	g_autofree gchar *retired = pae_ctl_format_time(vm->retired);
@@ -123,7 +147,7 @@ pae_ctl_print_vm_text(PaeCtl *ctl, const PaeVm *vm, GPtrArray *history)
 			       "  snapshot:   %s\n"
 			       "  first seen: %s\n"
 			       "  last seen:  %s\n"
-			       "  retired:    %s\n\n",
+			       "  retired:    %s\n",
 			       vm->name,
 			       vm->uuid,
 			       vm->tenant,
@@ -137,18 +161,99 @@ pae_ctl_print_vm_text(PaeCtl *ctl, const PaeVm *vm, GPtrArray *history)
 			       first_seen != NULL ? first_seen : "-",
 			       last_seen != NULL ? last_seen : "-",
 			       retired != NULL ? retired : "no");
-	for (guint i = 0; i < history->len; i++) {
-		PaeHistoryEntry *entry = history->pdata[i];
-		g_autofree gchar *at = pae_ctl_format_time(entry->at);
+	if (compliance != NULL) {
+		g_autofree gchar *report = pae_ctl_format_time(compliance->report);
+		g_string_append_printf(ctl->out,
+				       "  compliance: %s, %u patch%s missing\n"
+				       "  computer:   %s, last report %s\n",
+				       pae_compliance_state_to_string(compliance->state),
+				       missing,
+				       missing == 1 ? "" : "es",
+				       compliance->computer_id != NULL ? compliance->computer_id : "-",
+				       report != NULL ? report : "-");
+		if (compliance->stale_computers != NULL)
+			g_string_append_printf(ctl->out,
+					       "  stale duplicates: %s\n",
+					       compliance->stale_computers);
+	} else {
+		g_string_append(ctl->out, "  compliance: not reconciled yet\n");
+	}
+	g_string_append_c(ctl->out, '\n');
+}
+
+static void
+pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uuid)
+{
+	pae_json_begin_array(json);
+	for (guint i = 0; i < actions->len; i++) {
+		PaeAction *action = actions->pdata[i];
+		pae_json_begin_object(json);
+		pae_json_member_string(json, "key", action->key);
+		pae_json_member_string(json, "purpose", action->purpose);
+		pae_json_member_string(json, "state", pae_action_state_to_string(action->state));
+		pae_json_member_string(json, "action_id", action->action_id);
+		pae_json_member_string(json, "summary", action->summary);
+		pae_json_member_string(json, "time_mode", pae_action_time_mode_to_string(action->time_mode));
+		pae_json_member_time(json, "start", action->start);
+		pae_json_member_time(json, "end", action->end);
+		pae_json_member_string(json, "server_state", action->server_state);
+		pae_json_member_string(json, "last_error", action->last_error);
+		pae_json_key(json, "patches");
+		pae_json_begin_array(json);
+		for (guint j = 0; j < action->patches->len; j++) {
+			PaePatchRef *ref = action->patches->pdata[j];
+			g_autofree gchar *name = g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
+			pae_json_string(json, name);
+		}
+		pae_json_end_array(json);
+		for (guint j = 0; j < action->targets->len; j++) {
+			PaeActionTarget *target = action->targets->pdata[j];
+			if (g_strcmp0(target->vm_uuid, vm_uuid) != 0)
+				continue;
+			pae_json_key(json, "target");
+			pae_json_begin_object(json);
+			pae_json_member_string(json, "computer_id", target->computer_id);
+			pae_json_member_string(json, "outcome", pae_outcome_to_string(target->outcome));
+			pae_json_member_string(json, "status", target->status);
+			pae_json_member_int(json, "exit_code", target->exit_code);
+			pae_json_member_time(json, "start", target->start);
+			pae_json_member_time(json, "end", target->end);
+			pae_json_member_time(json, "checked", target->checked);
+			pae_json_end_object(json);
+		}
+		pae_json_end_object(json);
+	}
+	pae_json_end_array(json);
+}
+
+static void
+pae_ctl_print_actions_text(PaeCtl *ctl, GPtrArray *actions, const gchar *vm_uuid)
+{
+	g_autoptr(PaeTable) table = pae_table_new("ACTION", "STATE", "OUTCOME", "STATUS", "SUMMARY", NULL);
+	g_autofree gchar *text = NULL;
+
+	if (actions->len == 0)
+		return;
+	for (guint i = 0; i < actions->len; i++) {
+		PaeAction *action = actions->pdata[i];
+		const gchar *outcome = NULL;
+		const gchar *status = NULL;
+		for (guint j = 0; j < action->targets->len; j++) {
+			PaeActionTarget *target = action->targets->pdata[j];
+			if (g_strcmp0(target->vm_uuid, vm_uuid) == 0) {
+				outcome = pae_outcome_to_string(target->outcome);
+				status = target->status;
+			}
+		}
 		pae_table_add_row(table,
-				  at,
-				  pae_source_to_string(entry->source),
-				  entry->kind,
-				  entry->event,
-				  entry->detail);
+				  action->action_id,
+				  pae_action_state_to_string(action->state),
+				  outcome,
+				  status,
+				  action->summary);
 	}
 	text = pae_table_to_string(table);
-	g_string_append(ctl->out, text);
+	g_string_append_printf(ctl->out, "%s\n", text);
 }
 
 /**
@@ -161,6 +266,9 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 {
 	g_autoptr(PaeVm) vm = NULL;
 	g_autoptr(GPtrArray) history = NULL;
+	g_autoptr(GPtrArray) actions = NULL;
+	g_autoptr(GPtrArray) missing = NULL;
+	g_autoptr(PaeComplianceRecord) compliance = NULL;
 
 	if (args[0] == NULL) {
 		g_set_error_literal(error, PAE_ERROR, PAE_ERROR_BAD_REQUEST, "usage: vm UUID|NAME");
@@ -172,19 +280,42 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 	history = pae_store_list_history_recent(ctl->store, vm->uuid, PAE_CTL_HISTORY_LIMIT, error);
 	if (history == NULL)
 		return FALSE;
+	actions = pae_store_list_actions_for_vm(ctl->store, vm->uuid, 20, error);
+	if (actions == NULL)
+		return FALSE;
+	missing = pae_store_list_missing(ctl->store, vm->uuid, error);
+	if (missing == NULL)
+		return FALSE;
+	compliance = pae_store_get_compliance(ctl->store, vm->uuid, NULL);
 	if (ctl->json) {
 		g_autoptr(PaeJson) json = pae_json_new(TRUE);
 		g_autofree gchar *text = NULL;
 		pae_json_begin_object(json);
 		pae_json_key(json, "vm");
 		pae_ctl_write_vm(json, vm);
+		pae_json_key(json, "compliance");
+		pae_ctl_write_compliance(json, compliance);
+		pae_json_key(json, "missing_patches");
+		pae_json_begin_array(json);
+		for (guint i = 0; i < missing->len; i++) {
+			PaeMissingPatch *m = missing->pdata[i];
+			pae_json_begin_object(json);
+			pae_ctl_write_patch(json, m->info);
+			pae_json_member_time(json, "missing_since", m->first_seen);
+			pae_json_end_object(json);
+		}
+		pae_json_end_array(json);
+		pae_json_key(json, "actions");
+		pae_ctl_write_actions_json(json, actions, vm->uuid);
 		pae_json_key(json, "history");
 		pae_ctl_write_history_json(json, history);
 		pae_json_end_object(json);
 		text = pae_json_finish(json);
 		g_string_append_printf(ctl->out, "%s\n", text);
 	} else {
-		pae_ctl_print_vm_text(ctl, vm, history);
+		pae_ctl_print_vm_text(ctl, vm, compliance, missing->len, history);
+		pae_ctl_print_actions_text(ctl, actions, vm->uuid);
+		pae_ctl_print_history_text(ctl, history);
 	}
 	return TRUE;
 }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "pae-config.h"
+#include "pae-json.h"
+#include "pae-store-compliance.h"
 #include "pae-store.h"
 
 G_BEGIN_DECLS
@@ -31,5 +33,19 @@ gboolean
 pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
 pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_patches(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_status(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_reconcile(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_baseline(PaeCtl *ctl, gchar **args, GError **error);
+
+/* shared by the commands that show VMs */
+void
+pae_ctl_write_patch(PaeJson *json, const PaePatchInfo *info);
+void
+pae_ctl_write_compliance(PaeJson *json, const PaeComplianceRecord *record);
 
 G_END_DECLS

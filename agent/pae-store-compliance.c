@@ -35,6 +35,7 @@ pae_missing_patch_free(PaeMissingPatch *missing)
 	if (missing == NULL)
 		return;
 	pae_patch_info_free(missing->info);
+	g_strfreev(missing->vm_uuids);
 	g_free(missing);
 }
 
@@ -292,9 +293,64 @@ pae_store_replace_missing(PaeStore *self,
 	return pae_store_step_done(self, forget, error);
 }
 
+static PaeMissingPatch *
+pae_store_missing_from_row(sqlite3_stmt *stmt)
+{
+	PaeMissingPatch *m = g_new0(PaeMissingPatch, 1);
+	const gchar *cves = pae_store_column_text(stmt, 6);
+
+	m->info = pae_patch_info_new();
+	m->info->site = g_strdup(pae_store_column_text(stmt, 0));
+	m->info->fixlet_id = g_strdup(pae_store_column_text(stmt, 1));
+	m->info->name = g_strdup(pae_store_column_text(stmt, 2));
+	m->info->source_severity = g_strdup(pae_store_column_text(stmt, 3));
+	m->info->category = g_strdup(pae_store_column_text(stmt, 4));
+	m->info->release_date = sqlite3_column_int64(stmt, 5);
+	if (cves != NULL && cves[0] != '\0') {
+		g_strfreev(m->info->cves);
+		m->info->cves = g_strsplit(cves, ",", -1);
+	}
+	m->first_seen = sqlite3_column_int64(stmt, 7);
+	return m;
+}
+
+/**
+ * pae_store_list_missing_by_patch:
+ *
+ * Returns: (transfer container) (element-type PaeMissingPatch): every patch
+ * some VM on this controller misses, with those VMs, oldest release first
+ */
+GPtrArray *
+pae_store_list_missing_by_patch(PaeStore *self, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	g_autoptr(GPtrArray) missing =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
+	gint rc;
+
+	stmt = pae_store_prepare(
+	    self,
+	    "SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, p.release_us, "
+	    "p.cves, MIN(m.first_seen_us), group_concat(m.vm_uuid, ',') FROM missing_patches m "
+	    "JOIN vms v ON v.uuid = m.vm_uuid AND v.retired_us IS NULL "
+	    "LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
+	    "GROUP BY m.site, m.fixlet_id ORDER BY p.release_us, m.site, m.fixlet_id",
+	    error);
+	if (stmt == NULL)
+		return NULL;
+	while ((rc = pae_store_step_row(self, stmt, error)) == 1) {
+		PaeMissingPatch *m = pae_store_missing_from_row(stmt);
+		m->vm_uuids = g_strsplit(pae_store_column_text(stmt, 8), ",", -1);
+		g_ptr_array_add(missing, m);
+	}
+	if (rc < 0)
+		return NULL;
+	return g_steal_pointer(&missing);
+}
+
 /**
  * pae_store_list_missing:
- * @vm_uuid: (nullable): one VM, or all
+ * @vm_uuid: one VM
  *
  * Returns: (transfer container) (element-type PaeMissingPatch): with the
  * cached metadata of each patch, oldest release first
@@ -307,34 +363,17 @@ pae_store_list_missing(PaeStore *self, const gchar *vm_uuid, GError **error)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
 	gint rc;
 
-	stmt = pae_store_prepare(
-	    self,
-	    "SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, p.release_us, "
-	    "p.cves, m.first_seen_us FROM missing_patches m LEFT JOIN patches p "
-	    "ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
-	    "WHERE ?1 IS NULL OR m.vm_uuid = ?1 "
-	    "GROUP BY m.site, m.fixlet_id ORDER BY p.release_us, m.site, m.fixlet_id",
-	    error);
+	stmt = pae_store_prepare(self,
+				 "SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, "
+				 "p.release_us, p.cves, m.first_seen_us FROM missing_patches m "
+				 "LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
+				 "WHERE m.vm_uuid = ?1 ORDER BY p.release_us, m.site, m.fixlet_id",
+				 error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, vm_uuid);
-	while ((rc = pae_store_step_row(self, stmt, error)) == 1) {
-		PaeMissingPatch *m = g_new0(PaeMissingPatch, 1);
-		const gchar *cves = pae_store_column_text(stmt, 6);
-		m->info = pae_patch_info_new();
-		m->info->site = g_strdup(pae_store_column_text(stmt, 0));
-		m->info->fixlet_id = g_strdup(pae_store_column_text(stmt, 1));
-		m->info->name = g_strdup(pae_store_column_text(stmt, 2));
-		m->info->source_severity = g_strdup(pae_store_column_text(stmt, 3));
-		m->info->category = g_strdup(pae_store_column_text(stmt, 4));
-		m->info->release_date = sqlite3_column_int64(stmt, 5);
-		if (cves != NULL && cves[0] != '\0') {
-			g_strfreev(m->info->cves);
-			m->info->cves = g_strsplit(cves, ",", -1);
-		}
-		m->first_seen = sqlite3_column_int64(stmt, 7);
-		g_ptr_array_add(missing, m);
-	}
+	while ((rc = pae_store_step_row(self, stmt, error)) == 1)
+		g_ptr_array_add(missing, pae_store_missing_from_row(stmt));
 	if (rc < 0)
 		return NULL;
 	return g_steal_pointer(&missing);

@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
 	PaePatchInfo *info; /* site and fixlet_id always set; the rest when known */
 	PaeTime first_seen;
+	GStrv vm_uuids; /* the VMs missing it, for the fleet-wide list */
 } PaeMissingPatch;
 
 PaeComplianceRecord *
@@ -62,5 +63,7 @@ pae_store_replace_missing(PaeStore *self,
 			  GError **error);
 GPtrArray *
 pae_store_list_missing(PaeStore *self, const gchar *vm_uuid, GError **error);
+GPtrArray *
+pae_store_list_missing_by_patch(PaeStore *self, GError **error);
 
 G_END_DECLS

@@ -20,7 +20,11 @@
 
 static const PaeCtlCommand pae_ctl_commands[] = {
     {"vms", "[--all]", "list the VMs on this controller", pae_ctl_cmd_vms, FALSE},
-    {"vm", "UUID|NAME", "show a VM's facts and recent history", pae_ctl_cmd_vm, FALSE},
+    {"vm", "UUID|NAME", "show a VM's facts, compliance, actions and history", pae_ctl_cmd_vm, FALSE},
+    {"status", "", "compliance and actions in total, the last passes", pae_ctl_cmd_status, FALSE},
+    {"patches", "[UUID|NAME]", "patches missing here, or on one VM", pae_ctl_cmd_patches, FALSE},
+    {"reconcile", "[--wait]", "ask the agent to reconcile now", pae_ctl_cmd_reconcile, TRUE},
+    {"baseline", "UUID|NAME [--wait]", "apply everything a VM misses, now", pae_ctl_cmd_baseline, TRUE},
 };
 
 static const PaeCtlCommand *
