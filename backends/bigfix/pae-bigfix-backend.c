@@ -24,6 +24,7 @@
 #include "pae-backoff.h"
 #include "pae-bigfix-private.h"
 #include "pae-config-file.h"
+#include "pae-duration.h"
 #include "pae-error.h"
 
 #define PAE_BIGFIX_GROUP	     "bigfix"
@@ -478,7 +479,7 @@ pae_bigfix_backend_should_retry(PaeBigfixBackend *self,
 		return FALSE;
 	}
 	delay = pae_backoff_delay(attempt, self->retry_min, self->retry_max, g_random_double());
-	wait_text = g_strdup_printf("%.1f s", (gdouble)delay / G_TIME_SPAN_SECOND);
+	wait_text = pae_duration_to_string(delay - delay % G_TIME_SPAN_MILLISECOND);
 	g_info("%s; retry %u of %u in %s",
 	       (*failure)->message,
 	       attempt + 1,
@@ -524,6 +525,7 @@ pae_bigfix_backend_query_full(PaeBigfixBackend *self,
 {
 	g_autofree gchar *body = pae_bigfix_relevance_form_body(relevance);
 	g_autoptr(GBytes) reply = NULL;
+	GPtrArray *rows;
 	gconstpointer data;
 	gsize len = 0;
 
@@ -547,7 +549,10 @@ pae_bigfix_backend_query_full(PaeBigfixBackend *self,
 	if (reply == NULL)
 		return NULL;
 	data = g_bytes_get_data(reply, &len);
-	return parse(data, len, pae_bigfix_client_get_max_reply_size(self->client), error);
+	rows = parse(data, len, pae_bigfix_client_get_max_reply_size(self->client), error);
+	if (rows == NULL)
+		g_prefix_error(error, "POST /api/query: ");
+	return rows;
 }
 
 static GPtrArray *

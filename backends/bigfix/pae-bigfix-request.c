@@ -225,6 +225,8 @@ pae_bigfix_request_set_curl_error(CURLcode rc, const gchar *detail, GError **err
 		code = PAE_ERROR_TOO_LARGE;
 		break;
 	case CURLE_PARTIAL_FILE:
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "truncated reply: %s", message);
+		return;
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_BAD_CONTENT_ENCODING:
 	case CURLE_TOO_MANY_REDIRECTS:
