@@ -113,12 +113,12 @@ pae_clock_file_parse(PaeClock *self, GError **error)
 		return FALSE;
 	}
 	rate = g_key_file_get_double(kf, "clock", "rate", &local_error);
-	if (local_error != NULL || rate <= 0.0 || rate > 1e7) {
+	if (local_error != NULL || rate < 0.0 || rate > 1e7) {
 		g_clear_error(&local_error);
 		g_set_error(error,
 			    PAE_ERROR,
 			    PAE_ERROR_INVALID_CONFIG,
-			    "clock file %s: rate must be a number in (0, 1e7]",
+			    "clock file %s: rate must be a number in [0, 1e7] (0 stops the clock)",
 			    self->path);
 		return FALSE;
 	}

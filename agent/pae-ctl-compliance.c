@@ -237,6 +237,7 @@ pae_ctl_write_pass(PaeCtl *ctl, PaeJson *json, const gchar *name)
 	pae_json_member_time(json, "finished", pass->finished);
 	pae_json_member_boolean(json, "ok", pass->ok);
 	pae_json_member_string(json, "detail", pass->detail);
+	pae_json_member_int(json, "runs", pass->runs);
 	pae_json_end_object(json);
 }
 

@@ -110,6 +110,17 @@ pae_ctl_cmd_reconcile(PaeCtl *ctl, gchar **args, GError **error)
 }
 
 /**
+ * pae_ctl_cmd_check:
+ *
+ * `paectl check [--wait]`: poll the results of open actions now
+ */
+gboolean
+pae_ctl_cmd_check(PaeCtl *ctl, gchar **args, GError **error)
+{
+	return pae_ctl_request(ctl, "check", NULL, args, error);
+}
+
+/**
  * pae_ctl_cmd_baseline:
  *
  * `paectl baseline UUID|NAME [--wait]`: apply everything the VM misses, now

@@ -40,6 +40,8 @@ pae_ctl_cmd_status(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
 pae_ctl_cmd_reconcile(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
+pae_ctl_cmd_check(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
 pae_ctl_cmd_baseline(PaeCtl *ctl, gchar **args, GError **error);
 
 /* shared by the commands that show VMs */

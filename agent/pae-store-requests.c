@@ -125,8 +125,9 @@ pae_store_begin_pass(PaeStore *self, const gchar *name, PaeTime now, GError **er
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "INSERT INTO passes (name, started_us) VALUES (?1, ?2) "
-				 "ON CONFLICT(name) DO UPDATE SET started_us = ?2",
+				 "INSERT INTO passes (name, started_us, runs) VALUES (?1, ?2, 1) "
+				 "ON CONFLICT(name) DO UPDATE SET started_us = ?2, finished_us = NULL, "
+				 "runs = runs + 1",
 				 error);
 	if (stmt == NULL)
 		return FALSE;
@@ -172,7 +173,7 @@ pae_store_get_pass(PaeStore *self, const gchar *name, GError **error)
 	gint rc;
 
 	stmt = pae_store_prepare(self,
-				 "SELECT started_us, finished_us, ok, detail FROM passes "
+				 "SELECT started_us, finished_us, ok, detail, runs FROM passes "
 				 "WHERE name = ?1",
 				 error);
 	if (stmt == NULL)
@@ -190,5 +191,6 @@ pae_store_get_pass(PaeStore *self, const gchar *name, GError **error)
 	pass->finished = sqlite3_column_int64(stmt, 1);
 	pass->ok = sqlite3_column_int(stmt, 2) != 0;
 	pass->detail = g_strdup(pae_store_column_text(stmt, 3));
+	pass->runs = sqlite3_column_int64(stmt, 4);
 	return pass;
 }

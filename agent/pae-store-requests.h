@@ -26,6 +26,7 @@ typedef struct {
 	PaeTime finished;
 	gboolean ok;
 	gchar *detail;
+	gint64 runs;
 } PaePass;
 
 void

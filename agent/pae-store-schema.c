@@ -161,7 +161,8 @@ static const gchar pae_store_schema_v2[] =
     "  started_us INTEGER NOT NULL,"
     "  finished_us INTEGER,"
     "  ok INTEGER NOT NULL DEFAULT 0,"
-    "  detail TEXT"
+    "  detail TEXT,"
+    "  runs INTEGER NOT NULL DEFAULT 0"
     ");";
 
 static const gchar *const pae_store_schema_steps[] = {

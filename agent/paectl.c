@@ -24,6 +24,7 @@ static const PaeCtlCommand pae_ctl_commands[] = {
     {"status", "", "compliance and actions in total, the last passes", pae_ctl_cmd_status, FALSE},
     {"patches", "[UUID|NAME]", "patches missing here, or on one VM", pae_ctl_cmd_patches, FALSE},
     {"reconcile", "[--wait]", "ask the agent to reconcile now", pae_ctl_cmd_reconcile, TRUE},
+    {"check", "[--wait]", "ask the agent to poll open actions now", pae_ctl_cmd_check, TRUE},
     {"baseline", "UUID|NAME [--wait]", "apply everything a VM misses, now", pae_ctl_cmd_baseline, TRUE},
 };
 

@@ -212,6 +212,22 @@ class NotifySocket:
 class Agent:
     """pae-agent with a configuration of the test's own."""
 
+    def reconcile(self):
+        """Ask for a reconcile pass and wait for it to finish; returns the pass."""
+        return self.run_pass("reconcile")
+
+    def run_pass(self, name):
+        def runs():
+            passes = self.paectl("status")["passes"]
+            return passes[name]["runs"] if passes[name] else 0
+        before = runs()
+        self.paectl(name, "--wait")
+
+        def finished():
+            current = self.paectl("status")["passes"][name]
+            return current and current["runs"] > before and current["finished"] and current
+        return wait_until(finished, what=f"a {name} pass")
+
     def __init__(self, workdir, libvirt_uri, extra_config="", name="agent"):
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
@@ -287,11 +303,23 @@ class PaeTestCase(unittest.TestCase):
 
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="pae-e2e-")
-        self._pae_stoppers = []
         self._agents = []
+        self.addCleanup(self._remove_workdir)
+
+    def _remove_workdir(self):
+        if not os.environ.get("PAE_TEST_KEEP"):
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def later(self, func):
-        self._pae_stoppers.append(func)
+        """Stop something when the test ends, even when setUp fails half-way."""
+        self.addCleanup(self._stop_quietly, func)
+
+    @staticmethod
+    def _stop_quietly(func):
+        try:
+            func()
+        except Exception as exc:  # a cleanup must not hide the others
+            print(f"cleanup failed: {exc}")
 
     def _failed(self):
         result = getattr(self._outcome, "result", None)
@@ -301,11 +329,6 @@ class PaeTestCase(unittest.TestCase):
 
     def tearDown(self):
         failed = self._failed()
-        for func in reversed(self._pae_stoppers):
-            try:
-                func()
-            except Exception as exc:  # a cleanup must not hide the others
-                print(f"cleanup failed: {exc}")
         if failed or os.environ.get("PAE_TEST_KEEP"):
             for agent in self._agents:
                 print(f"--- {agent.dir}/agent.log ---")
@@ -313,8 +336,6 @@ class PaeTestCase(unittest.TestCase):
                 if os.path.exists(log):
                     with open(log, errors="replace") as f:
                         print(f.read()[-6000:])
-        if not os.environ.get("PAE_TEST_KEEP"):
-            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def start_libvirtd(self, name="libvirtd"):
         daemon = Libvirtd(self.workdir, name).start()
@@ -326,6 +347,11 @@ class PaeTestCase(unittest.TestCase):
         self.later(virsh.close)
         wait_until(lambda: virsh("list", "--all", check=False) is not None, what="virsh")
         return virsh
+
+    def start_emulator(self, clock=None, scenario=None, extra_args=()):
+        emulator = Emulator(self.workdir, clock, scenario, extra_args)
+        self.later(emulator.stop)
+        return emulator
 
     def make_agent(self, uri, extra_config="", name="agent"):
         agent = Agent(self.workdir, uri, extra_config, name)
@@ -347,3 +373,87 @@ def domain_xml(name, uuid, tenant=None, category=None, timezone=None, clock_tz=N
     return (f"<domain type='{domain_type}'><name>{name}</name><uuid>{uuid}</uuid>"
             f"<memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os>"
             f"{clock}{metadata}{extra}</domain>")
+
+
+EMULATOR = os.path.join(SRCDIR, "bigfix-emulator", "bigfix-emulator")
+
+
+class Clock:
+    """The simulated clock file shared by the agent and the emulator."""
+
+    def __init__(self, workdir, start="2026-03-02T00:00:00Z", rate=0.0):
+        self.path = os.path.join(workdir, "clock.ini")
+        self.write(start, rate)
+
+    def write(self, start, rate=0.0):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"[clock]\nstart={start}\nanchor={time.time():.6f}\nrate={rate}\n")
+        os.rename(tmp, self.path)
+
+
+class Emulator:
+    """The BigFix emulator over HTTPS, with its admin API."""
+
+    def __init__(self, workdir, clock=None, scenario=None, extra_args=()):
+        self.dir = os.path.join(workdir, "bigfix")
+        os.makedirs(self.dir, exist_ok=True)
+        self.password_file = os.path.join(self.dir, "password")
+        with open(self.password_file, "w") as f:
+            f.write("s3cret-pass\n")
+        os.chmod(self.password_file, 0o600)
+        self.ready_file = os.path.join(self.dir, "ready.json")
+        argv = ["/usr/bin/python3", EMULATOR, "--port", "0", "--state-dir", self.dir,
+                "--user", "pae", "--password-file", self.password_file,
+                "--ready-file", self.ready_file, *extra_args]
+        if clock is not None:
+            argv += ["--clock-file", clock.path]
+        if scenario is not None:
+            argv += ["--scenario", scenario]
+        self.process = Process(argv, os.path.join(self.dir, "emulator.log"))
+        wait_until(lambda: os.path.exists(self.ready_file) or not self.process.alive(),
+                   what="the emulator's ready file")
+        if not self.process.alive():
+            raise RuntimeError("the emulator died:\n" + self.process.output())
+        with open(self.ready_file) as f:
+            ready = json.load(f)
+        self.base_url = ready["base_url"]
+        self.ca_file = ready["ca_file"]
+        import ssl
+        self._ssl = ssl.create_default_context(cafile=self.ca_file)
+
+    def admin(self, method, path, body=None):
+        import urllib.request
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + "/admin/" + path, data=data,
+                                         method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=self._ssl, timeout=30) as reply:
+            text = reply.read().decode()
+        return json.loads(text) if text else None
+
+    def requests(self):
+        return self.admin("GET", "requests")["requests"]
+
+    def actions(self):
+        return self.admin("GET", "actions")
+
+    def config(self, sites=("Patches for RHEL 8",), extra=""):
+        """The [bigfix] group for an agent talking to this emulator."""
+        return textwrap.dedent(f"""\
+            patch_server=bigfix
+
+            [bigfix]
+            url={self.base_url}
+            user=pae
+            password_file={self.password_file}
+            ca_file={self.ca_file}
+            patch_sites={";".join(sites)};
+            retries=1
+            retry_min=100ms
+            retry_max=200ms
+            breaker_cooldown=2s
+            """) + textwrap.dedent(extra)
+
+    def stop(self):
+        self.process.stop()
