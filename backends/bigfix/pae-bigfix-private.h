@@ -59,6 +59,27 @@ pae_bigfix_request_set_status_error(glong status, GBytes *reply, GError **error)
 void
 pae_bigfix_request_set_curl_error(CURLcode rc, const gchar *detail, GError **error);
 
+/* pae-bigfix-config.c: the [bigfix] group */
+
+typedef struct {
+	PaeBigfixTransport transport;
+	gchar *uuid_property;
+	gchar **patch_sites;
+	gchar *server_timezone;
+	guint retries;
+	GTimeSpan retry_min;
+	GTimeSpan retry_max;
+	guint breaker_threshold;
+	GTimeSpan breaker_cooldown;
+	guint ids_per_query;
+} PaeBigfixConfig;
+
+gboolean
+pae_bigfix_config_load(PaeBigfixConfig *self, PaeConfigFile *config, GError **error);
+void
+pae_bigfix_config_clear(PaeBigfixConfig *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PaeBigfixConfig, pae_bigfix_config_clear)
+
 /* pae-bigfix-relevance.c: the session relevance the backend sends */
 
 gboolean

@@ -225,7 +225,8 @@ pae_bigfix_request_set_curl_error(CURLcode rc, const gchar *detail, GError **err
 		code = PAE_ERROR_TOO_LARGE;
 		break;
 	case CURLE_PARTIAL_FILE:
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "truncated reply: %s", message);
+		g_set_error(
+			error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "truncated reply: %s", message);
 		return;
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_BAD_CONTENT_ENCODING:
@@ -408,18 +409,15 @@ pae_bigfix_client_perform(PaeBigfixClient *self,
 	curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(self->curl, CURLOPT_HTTPHEADER, NULL);
 	if (rc != CURLE_OK) {
-		if (transfer.too_large) {
+		if (transfer.too_large)
 			g_set_error(error,
 				    PAE_ERROR,
 				    PAE_ERROR_TOO_LARGE,
-				    "%s %s: the reply is over the limit of %" G_GSIZE_FORMAT
+				    "the reply is over the limit of %" G_GSIZE_FORMAT
 				    " bytes (max_reply_size)",
-				    method,
-				    path,
 				    transfer.max);
-			return NULL;
-		}
-		pae_bigfix_request_set_curl_error(rc, errbuf, error);
+		else
+			pae_bigfix_request_set_curl_error(rc, errbuf, error);
 		g_prefix_error(error, "%s %s: ", method, path);
 		return NULL;
 	}
