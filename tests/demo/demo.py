@@ -1,122 +1,170 @@
 #!/usr/bin/python3
 """The demo behind ./demo: pae-agent at work on an embedded default.
 
-Starts a libvirtd with libvirt's test driver by hand, pae-agent watching it,
-drives VMs through their life with virsh, and shows what the agent saw and
-stored with paectl. Every process it starts is stopped by PID at the end.
+Starts, by hand and by PID, a libvirtd with libvirt's test driver, the
+bundled BigFix emulator (HTTPS, the real wire format) and pae-agent, sharing
+one simulated clock. Then it drives VMs through their life with virsh and
+the clock forward, and shows with paectl what the agent saw, decided and
+stored. Every process it starts is stopped at the end.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-from paetest import PAECTL, Agent, Libvirtd, Virsh, domain_xml, wait_until  # noqa: E402
+from paetest import (PAECTL, SRCDIR, Agent, Clock, Emulator, Libvirtd, Virsh,  # noqa: E402
+                     domain_xml, wait_until)
 
 BOLD = "\033[1m" if sys.stdout.isatty() else ""
 RESET = "\033[0m" if sys.stdout.isatty() else ""
+SCENARIO = os.path.join(SRCDIR, "bigfix-emulator", "scenarios", "demo.json")
 
+# the first four are BigFix clients in the emulator's demo fleet
 VMS = [
-    ("web-1", "6a1f0c3e-0000-4000-8000-000000000001", "acme", "test", "Europe/London"),
-    ("db-1", "6a1f0c3e-0000-4000-8000-000000000002", "acme", "production", "America/New_York"),
-    ("batch-7", "6a1f0c3e-0000-4000-8000-000000000003", "globex", "dev", "Asia/Kathmandu"),
+    ("vm-lon-1", "3f6c2a4e-8b1d-4c55-9a0e-1b2c3d4e5f01", "acme", "test", "Europe/London"),
+    ("vm-nyc-1", "3f6c2a4e-8b1d-4c55-9a0e-1b2c3d4e5f02", "acme", "production", "America/New_York"),
+    ("vm-ktm-1", "3f6c2a4e-8b1d-4c55-9a0e-1b2c3d4e5f03", "globex", "dev", "Asia/Kathmandu"),
+    ("vm-syd-1", "3f6c2a4e-8b1d-4c55-9a0e-1b2c3d4e5f04", "globex", "production", "Australia/Sydney"),
+    ("batch-7", "6a1f0c3e-0000-4000-8000-000000000003", "globex", "dev", "UTC"),
 ]
 
 
-def say(text):
-    print(f"\n{BOLD}== {text}{RESET}", flush=True)
+class Demo:
 
+    def __init__(self):
+        self.workdir = tempfile.mkdtemp(prefix="pae-demo-")
+        os.chmod(self.workdir, 0o755)
+        self.stoppers = []
 
-def show(agent, *args):
-    print(f"$ paectl {' '.join(args)}", flush=True)
-    result = subprocess.run([PAECTL, "--config", agent.config, *args], capture_output=True,
-                            text=True)
-    print(result.stdout, end="", flush=True)
-    if result.returncode != 0:
-        print(result.stderr, end="")
+    def say(self, text):
+        print(f"\n{BOLD}== {text}{RESET}", flush=True)
 
+    def show(self, *args):
+        print(f"$ paectl {' '.join(args)}", flush=True)
+        result = subprocess.run([PAECTL, "--config", self.agent.config, *args],
+                                capture_output=True, text=True)
+        print(result.stdout, end="", flush=True)
+        if result.returncode != 0:
+            print(result.stderr, end="")
 
-def settle(agent, uuid, kind):
-    wait_until(lambda: agent.history_kinds(uuid)[-1:] == [kind], what=f"{kind} of {uuid}")
+    def settle(self, vm, kind):
+        wait_until(lambda: kind in self.agent.history_kinds(vm)[-3:], what=f"{kind} of {vm}")
 
+    def advance(self, seconds, why):
+        now = self.emulator.admin("POST", "clock", {"advance": seconds})["now"]
+        print(f"(the shared clock moves {seconds // 60} minutes to {now}: {why})")
 
-def main():
-    workdir = tempfile.mkdtemp(prefix="pae-demo-")
-    stoppers = []
-    try:
-        say("starting libvirtd with the test driver")
-        libvirtd = Libvirtd(workdir).start()
-        stoppers.append(libvirtd.stop)
-        print(f"libvirtd pid {libvirtd.process.pid}, {libvirtd.uri()}")
-        virsh = Virsh(libvirtd.uri(), workdir)
-        stoppers.append(virsh.close)
+    def start(self):
+        self.say("starting libvirtd (test driver), the BigFix emulator and pae-agent")
+        self.clock = Clock(self.workdir, start="2026-03-02T00:00:00Z", rate=0)
+        self.libvirtd = Libvirtd(self.workdir).start()
+        self.stoppers.append(self.libvirtd.stop)
+        self.emulator = Emulator(self.workdir, self.clock, SCENARIO)
+        self.stoppers.append(self.emulator.stop)
+        self.virsh = Virsh(self.libvirtd.uri(), self.workdir)
+        self.stoppers.append(self.virsh.close)
+        self.agent = Agent(self.workdir, self.libvirtd.uri(),
+                           f"clock_file={self.clock.path}\ncheck_interval=1m\n"
+                           + self.emulator.config())
+        self.agent.start()
+        self.stoppers.append(self.agent.close)
+        print(f"libvirtd   pid {self.libvirtd.process.pid}  {self.libvirtd.uri()}")
+        print(f"emulator   pid {self.emulator.process.pid}  {self.emulator.base_url}")
+        print(f"pae-agent  pid {self.agent.process.pid}  database {self.agent.state_dir}/state.db")
 
-        say("starting pae-agent")
-        agent = Agent(workdir, libvirtd.uri())
-        agent.write_config(libvirtd.uri())
-        agent.start()
-        stoppers.append(agent.close)
-        print(f"pae-agent pid {agent.process.pid}, database {agent.state_dir}/state.db")
-
+    def lifecycle(self):
         for name, uuid, tenant, category, tz in VMS:
-            say(f"virsh define {name}: tenant {tenant}, category {category}, clock {tz}")
-            virsh.define(domain_xml(name, uuid, tenant=tenant, category=category, clock_tz=tz),
-                         workdir)
-            settle(agent, uuid, "provision")
-            virsh("start", name)
-            settle(agent, uuid, "start")
+            self.say(f"virsh define {name}: tenant {tenant}, category {category}, clock {tz}")
+            self.virsh.define(domain_xml(name, uuid, tenant=tenant, category=category,
+                                         clock_tz=tz), self.workdir)
+            self.settle(uuid, "provision")
+            self.virsh("start", name)
+            self.settle(uuid, "start")
 
-        web = VMS[0]
-        say("web-1: suspend, resume, snapshot, move to production, revert the snapshot")
-        for operation, kind in ((["suspend", "web-1"], "suspend"), (["resume", "web-1"], "resume")):
-            virsh(*operation)
-            settle(agent, web[1], kind)
-        virsh("snapshot-create-as", "web-1", "before-move")
-        virsh("metadata", "web-1", "--uri", "urn:x-pae:vm:1", "--key", "pae", "--set",
-              "<vm><tenant>acme</tenant><category>production</category></vm>")
-        settle(agent, web[1], "category-change")
-        virsh("snapshot-revert", "web-1", "before-move")
-        settle(agent, web[1], "revert")
+        lon = VMS[0][1]
+        self.say("vm-lon-1: suspend, resume, snapshot, move to production, revert the snapshot")
+        self.virsh("suspend", "vm-lon-1")
+        self.settle(lon, "suspend")
+        self.virsh("resume", "vm-lon-1")
+        self.settle(lon, "resume")
+        self.virsh("snapshot-create-as", "vm-lon-1", "before-move")
+        self.virsh("metadata", "vm-lon-1", "--uri", "urn:x-pae:vm:1", "--key", "pae", "--set",
+                   "<vm><tenant>acme</tenant><category>production</category></vm>")
+        self.settle(lon, "category-change")
+        self.virsh("snapshot-revert", "vm-lon-1", "before-move")
+        self.settle(lon, "revert")
 
-        say("batch-7: saved and restored, then undefined")
-        save = os.path.join(workdir, "batch-7.save")
-        virsh("save", "batch-7", save)
-        settle(agent, VMS[2][1], "suspend")
-        virsh("restore", save)
-        settle(agent, VMS[2][1], "resume")
-        virsh("destroy", "batch-7")
-        settle(agent, VMS[2][1], "stop")
-        virsh("undefine", "batch-7")
-        settle(agent, VMS[2][1], "deprovision")
+        batch = VMS[4][1]
+        self.say("batch-7: saved and restored, then undefined")
+        save = os.path.join(self.workdir, "batch-7.save")
+        self.virsh("save", "batch-7", save)
+        self.settle(batch, "suspend")
+        self.virsh("restore", save)
+        self.settle(batch, "resume")
+        self.virsh("destroy", "batch-7")
+        self.virsh("undefine", "batch-7")
+        self.settle(batch, "deprovision")
 
-        say("pae-agent stopped; db-1 is renamed and a VM is defined while nobody listens")
-        agent.stop()
-        virsh("destroy", "db-1")
-        virsh("domrename", "db-1", "db-primary")
-        virsh.define(domain_xml("cache-1", "6a1f0c3e-0000-4000-8000-000000000004",
-                                tenant="globex", category="test"), workdir)
-        agent.start()
+        self.say("pae-agent stopped; a VM is renamed and one defined while nobody listens")
+        self.agent.stop()
+        self.virsh("destroy", "vm-ktm-1")
+        self.virsh("domrename", "vm-ktm-1", "vm-ktm-primary")
+        self.virsh("start", "vm-ktm-primary")
+        self.virsh.define(domain_xml("cache-1", "6a1f0c3e-0000-4000-8000-000000000004",
+                                     tenant="globex", category="test"), self.workdir)
+        self.agent.start()
         print("pae-agent started again: the resync after connecting finds the changes")
-        wait_until(lambda: "provision" in agent.history_kinds("cache-1"), what="cache-1")
-        time.sleep(0.2)
+        wait_until(lambda: "provision" in self.agent.history_kinds("cache-1"), what="cache-1")
+        self.show("vms", "--all")
 
-        say("what the agent stored")
-        show(agent, "vms", "--all")
+    def compliance(self):
+        self.say("compliance: VMs mapped to BigFix computers by their UUID, one bulk pass")
+        self.advance(60, "BigFix clients report after the revert")
+        self.emulator.admin("POST", "computer/1001/report", {})
+        self.agent.reconcile()
+        self.show("status")
         print()
-        show(agent, "vm", "web-1")
+        self.show("patches")
         print()
-        show(agent, "vm", "db-primary")
-    finally:
-        say("stopping every process started, by PID")
-        for stop in reversed(stoppers):
+        self.show("patches", "vm-lon-1")
+
+        self.say("a catch-up for vm-lon-1: one action, at once, with what it misses")
+        self.show("baseline", "vm-lon-1", "--wait")
+        key = [a for a in self.agent.vm("vm-lon-1")["actions"]][0]["key"]
+        wait_until(lambda: any(a["title"].startswith(f"[{key}]") for a in self.emulator.actions()),
+                   what="the action on the server")
+        for _ in range(10):
+            self.advance(60, "the client runs the action")
+            self.agent.run_pass("check")
+            action = self.agent.vm("vm-lon-1")["actions"][0]
+            if action["target"]["outcome"] == "done":
+                break
+        self.agent.reconcile()
+        self.show("vm", "vm-lon-1")
+
+    def stop(self):
+        self.say("stopping every process started, by PID")
+        for stop in reversed(self.stoppers):
             try:
                 stop()
             except Exception as exc:  # keep stopping the others
                 print(f"stop failed: {exc}")
         if not os.environ.get("PAE_DEMO_KEEP"):
-            subprocess.run(["rm", "-rf", workdir])
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def main():
+    demo = Demo()
+    try:
+        demo.start()
+        demo.lifecycle()
+        demo.compliance()
+    finally:
+        demo.stop()
     return 0
 
 
