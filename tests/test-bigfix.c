@@ -127,12 +127,14 @@ ensure_primary(void)
 static int
 fixture_setup(void **state)
 {
-	Fixture *f = g_new0(Fixture, 1);
+	Fixture *f;
+
 	ensure_primary();
+	reset_emulator(primary);
+	f = g_new0(Fixture, 1);
 	f->emu = primary;
 	f->clock = pae_clock_new_manual(T0);
 	f->dir = pae_test_make_tmpdir();
-	reset_emulator(f->emu);
 	*state = f;
 	return 0;
 }
