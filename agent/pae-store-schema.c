@@ -10,6 +10,9 @@
  *   v2  the patch server's view: computers, compliance, the patch catalogue,
  *       missing patches; actions with their patches and targets (the
  *       outbox of patch-server actions); requests from paectl; passes
+ *   v3  policy at work: plans (a batch of patches in one window, one change
+ *       record) and their items; the builtin change management's records
+ *       and work notes; exceptions; incidents; actions belong to a plan
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -165,10 +168,114 @@ static const gchar pae_store_schema_v2[] =
     "  runs INTEGER NOT NULL DEFAULT 0"
     ");";
 
+static const gchar pae_store_schema_v3[] =
+    /* a batch: the patches the planner placed in one window occurrence for one
+     * (tenant, category, time mode); its key is the change's correlation id */
+    "CREATE TABLE plans ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  tenant TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  stage INTEGER NOT NULL,"
+    "  time_mode TEXT NOT NULL,"
+    "  window_start_us INTEGER NOT NULL,"
+    "  window_end_us INTEGER NOT NULL,"
+    "  range_start INTEGER NOT NULL DEFAULT 0,"
+    "  range_end INTEGER NOT NULL DEFAULT 0,"
+    "  first_start_us INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  change_id TEXT,"
+    "  change_state TEXT,"
+    "  close_code TEXT,"
+    "  created_us INTEGER NOT NULL,"
+    "  updated_us INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_us INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT"
+    ");"
+    "CREATE INDEX plans_by_state ON plans(state);"
+    /* one (VM, patch) in a batch, with the VM's own window instants */
+    "CREATE TABLE plan_items ("
+    "  plan_key TEXT NOT NULL REFERENCES plans(key),"
+    "  vm_uuid TEXT NOT NULL REFERENCES vms(uuid),"
+    "  site TEXT NOT NULL,"
+    "  fixlet_id TEXT NOT NULL,"
+    "  start_us INTEGER NOT NULL,"
+    "  end_us INTEGER NOT NULL,"
+    "  deadline_us INTEGER,"
+    "  late INTEGER NOT NULL DEFAULT 0,"
+    "  action_key TEXT,"
+    "  PRIMARY KEY (plan_key, vm_uuid, site, fixlet_id)"
+    ");"
+    "CREATE INDEX plan_items_by_vm ON plan_items(vm_uuid);"
+    "ALTER TABLE actions ADD COLUMN plan_key TEXT REFERENCES plans(key);"
+    /* the builtin change management: standard changes, pre-approved unless
+     * approval is required, kept here */
+    "CREATE TABLE changes ("
+    "  change_id TEXT PRIMARY KEY NOT NULL,"
+    "  correlation_id TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  description TEXT,"
+    "  tenant TEXT,"
+    "  category TEXT,"
+    "  window_start_us INTEGER,"
+    "  window_end_us INTEGER,"
+    "  vms TEXT,"
+    "  patches TEXT,"
+    "  close_code TEXT,"
+    "  close_notes TEXT,"
+    "  opened_us INTEGER NOT NULL,"
+    "  approved_us INTEGER,"
+    "  approved_by TEXT,"
+    "  closed_us INTEGER"
+    ");"
+    "CREATE TABLE change_notes ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  change_id TEXT NOT NULL REFERENCES changes(change_id),"
+    "  at_us INTEGER NOT NULL,"
+    "  note TEXT NOT NULL"
+    ");"
+    /* what the customer asked for: exclude a patch from a VM, defer a VM's
+     * patch (or all of them) until a date, freeze a VM for a period */
+    "CREATE TABLE exceptions ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  vm_uuid TEXT NOT NULL,"
+    "  site TEXT,"
+    "  fixlet_id TEXT,"
+    "  starts_us INTEGER,"
+    "  until_us INTEGER,"
+    "  requester TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  expires_us INTEGER NOT NULL,"
+    "  created_us INTEGER NOT NULL,"
+    "  removed_us INTEGER,"
+    "  removed_by TEXT"
+    ");"
+    /* one open incident per subject: (kind, VM, patch) or (kind, tenant, patch, stage) */
+    "CREATE TABLE incidents ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  vm_uuid TEXT,"
+    "  patch TEXT,"
+    "  tenant TEXT,"
+    "  action_id TEXT,"
+    "  change_id TEXT,"
+    "  message TEXT NOT NULL,"
+    "  raised_us INTEGER NOT NULL,"
+    "  resolved_us INTEGER,"
+    "  resolution TEXT,"
+    "  delivered INTEGER NOT NULL DEFAULT 0,"
+    "  resolve_delivered INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE UNIQUE INDEX incidents_open ON incidents(subject) WHERE resolved_us IS NULL;";
+
 static const gchar *const pae_store_schema_steps[] = {
     NULL, /* version 0 is an empty file */
     pae_store_schema_v1,
     pae_store_schema_v2,
+    pae_store_schema_v3,
 };
 
 gint

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "pae-error.h"
+#include "pae-store-actions.h"
 #include "pae-store-vms.h"
 #include "pae-test-util.h"
 
@@ -196,6 +197,17 @@ test_store_migrate_fixtures_func(void **state)
 		assert_true(history->len >= 3);
 		assert_true(pae_store_get_cursor(store, "engine", &cursor, &error));
 		assert_int_equal(cursor, 2);
+		if (v >= 2) {
+			g_autoptr(PaeAction) action = pae_store_get_action(
+			    store,
+			    "pae:ctl-1:baseline:6695eb01-f6a4-8304-79aa-97f2502e193f:"
+			    "20260301T010000000000Z",
+			    &error);
+			assert_non_null(action);
+			assert_string_equal(action->action_id, "2001");
+			assert_int_equal(action->targets->len, 1);
+			assert_int_equal(action->patches->len, 1);
+		}
 	}
 }
 
