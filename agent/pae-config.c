@@ -70,6 +70,7 @@ pae_config_clear(gpointer data)
 	g_free(self->patch_server_name);
 	g_clear_object(&self->clock);
 	pae_patch_server_free(self->patch_server);
+	pae_policy_free(self->policy);
 }
 
 PaeConfig *
@@ -316,6 +317,7 @@ pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError *
 	self->file = g_object_ref(file);
 	pae_config_load_agent(self, file);
 	pae_config_load_clock(self, file);
+	self->policy = pae_policy_load(file);
 	if ((flags & PAE_CONFIG_LOAD_FULL) != 0) {
 		pae_config_load_patch_server(self, file);
 		pae_config_file_check_unexpected(file);

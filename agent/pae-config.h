@@ -9,6 +9,7 @@
 #include "pae-config-file.h"
 #include "pae-log.h"
 #include "pae-patch-server.h"
+#include "pae-policy.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,7 @@ typedef struct {
 	GTimeSpan unmanaged_grace;
 	GTimeSpan action_lifetime;
 	PaeClock *clock;
+	PaePolicy *policy;
 	PaePatchServer *patch_server; /* nullable; set with PAE_CONFIG_LOAD_FULL */
 } PaeConfig;
 
