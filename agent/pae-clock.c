@@ -184,6 +184,37 @@ pae_clock_get_now(PaeClock *self)
 	}
 }
 
+/**
+ * pae_clock_from_real:
+ * @real_usec: a real instant, microseconds since the epoch (e.g. when a
+ * libvirt hook ran)
+ *
+ * Returns: that instant on this clock: itself for the system clock, mapped
+ * through start, anchor and rate for a file clock, and now for a manual
+ * clock, whose time has nothing to do with the real one
+ */
+PaeTime
+pae_clock_from_real(PaeClock *self, gint64 real_usec)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+	gdouble real;
+
+	g_return_val_if_fail(PAE_IS_CLOCK(self), real_usec);
+	locker = g_mutex_locker_new(&self->mutex);
+	switch (self->kind) {
+	case PAE_CLOCK_KIND_MANUAL:
+		return self->manual_now;
+	case PAE_CLOCK_KIND_FILE:
+		pae_clock_file_refresh(self);
+		real = (gdouble)real_usec / G_USEC_PER_SEC;
+		return self->file_start +
+		       (PaeTime)((real - self->file_anchor) * self->file_rate * G_USEC_PER_SEC);
+	case PAE_CLOCK_KIND_SYSTEM:
+	default:
+		return real_usec;
+	}
+}
+
 GDateTime *
 pae_clock_get_now_datetime(PaeClock *self)
 {

@@ -24,6 +24,8 @@ pae_clock_new_file(const gchar *path, GError **error);
 
 PaeTime
 pae_clock_get_now(PaeClock *self);
+PaeTime
+pae_clock_from_real(PaeClock *self, gint64 real_usec);
 GDateTime *
 pae_clock_get_now_datetime(PaeClock *self);
 gdouble

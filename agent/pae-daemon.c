@@ -4,6 +4,11 @@
  *   libvirt ──events──> PaeListener ──triggers──> PaeIngest (thread) ──> state.db
  *                          │ connected                 │ "stored"
  *                          └──────resync──────────────>┘──────────> the engine
+ *   hook spool ──records──> PaeSpool ──triggers──────>┘
+ *
+ * The spool is drained once at setup, before the listener connects, so the
+ * hooks' records of the time the agent was down are stored before the
+ * resync that follows the connection; then whenever the hook writes.
  *
  * The loop itself only dispatches libvirt events, timers and signals.
  * SIGTERM and SIGINT stop the listener, let the ingest thread write what is
@@ -28,6 +33,7 @@
 #include "pae-listener.h"
 #include "pae-log.h"
 #include "pae-notify.h"
+#include "pae-spool.h"
 
 struct _PaeDaemon {
 	GObject parent_instance;
@@ -38,6 +44,7 @@ struct _PaeDaemon {
 	PaeListener *listener;
 	PaeIngest *ingest;
 	PaeEngine *engine;
+	PaeSpool *spool;
 	GSource *watchdog_source;
 	GArray *signal_ids;
 	gint exit_code;
@@ -59,6 +66,42 @@ pae_daemon_trigger_cb(PaeTrigger *trigger, virConnect *conn, gpointer user_data)
 {
 	PaeDaemon *self = PAE_DAEMON(user_data);
 	pae_ingest_push_trigger(self->ingest, conn, trigger);
+}
+
+/* with no connection yet, the ingest judges the record by what it stored */
+static gboolean
+pae_daemon_spool_record_cb(PaeTrigger *trigger, gpointer user_data)
+{
+	PaeDaemon *self = PAE_DAEMON(user_data);
+
+	if (self->stopping) {
+		pae_trigger_free(trigger);
+		return FALSE;
+	}
+	pae_ingest_push_trigger(self->ingest, pae_listener_get_connection(self->listener), trigger);
+	return TRUE;
+}
+
+/* a spool file is deleted only once its record is on disk */
+static void
+pae_daemon_spool_commit_cb(gpointer user_data)
+{
+	PaeDaemon *self = PAE_DAEMON(user_data);
+	pae_ingest_flush(self->ingest);
+}
+
+static void
+pae_daemon_setup_spool(PaeDaemon *self)
+{
+	const PaeSpoolCallbacks callbacks = {
+	    .record = pae_daemon_spool_record_cb,
+	    .commit = pae_daemon_spool_commit_cb,
+	};
+	g_autoptr(GError) error = NULL;
+
+	self->spool = pae_spool_new(self->config->spool_directory, self->clock, &callbacks, self);
+	if (!pae_spool_start(self->spool, &error))
+		g_warning("no hook records: %s", error->message);
 }
 
 static void
@@ -175,8 +218,9 @@ pae_daemon_create_listener(PaeDaemon *self)
 /**
  * pae_daemon_setup:
  *
- * Opens (and migrates) the database, starts the ingest thread and creates
- * the libvirt listener. Nothing is connected until pae_daemon_run().
+ * Opens (and migrates) the database, starts the ingest thread, creates the
+ * libvirt listener and drains the hook spool. Nothing is connected until
+ * pae_daemon_run().
  */
 gboolean
 pae_daemon_setup(PaeDaemon *self, GError **error)
@@ -200,6 +244,7 @@ pae_daemon_setup(PaeDaemon *self, GError **error)
 	g_signal_connect(self->ingest, "stored", G_CALLBACK(pae_daemon_stored_cb), self);
 	self->engine = pae_engine_new(self->config);
 	self->listener = pae_daemon_create_listener(self);
+	pae_daemon_setup_spool(self);
 	return TRUE;
 }
 
@@ -246,6 +291,8 @@ pae_daemon_stop(PaeDaemon *self)
 		return;
 	self->stopping = TRUE;
 	pae_daemon_notify("STOPPING=1");
+	if (self->spool != NULL)
+		pae_spool_stop(self->spool);
 	if (self->listener != NULL)
 		pae_listener_stop(self->listener);
 	if (self->ingest != NULL)
@@ -304,6 +351,7 @@ pae_daemon_finalize(GObject *object)
 		g_source_destroy(self->watchdog_source);
 		g_source_unref(self->watchdog_source);
 	}
+	g_clear_object(&self->spool);
 	g_clear_object(&self->listener);
 	g_clear_object(&self->ingest);
 	g_clear_object(&self->engine);

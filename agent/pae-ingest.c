@@ -256,6 +256,13 @@ pae_ingest_apply_trigger(PaeIngestBatch *batch, PaeIngestItem *item)
 	/* when libvirt could not be asked, current is NULL: the event is judged by
 	 * what was stored, and the resync after the reconnect corrects the rest */
 	kind = pae_observation_classify(trigger, previous, previous_event, current, &state_after);
+	/* a hook record read before the connection (no facts) of a VM never
+	 * stored: new all the same, as classify says when it has facts */
+	if (item->facts == PAE_FACTS_UNAVAILABLE && trigger->type == PAE_TRIGGER_HOOK &&
+	    (previous == NULL || previous->retired != 0) && kind != PAE_OBSERVATION_IGNORED &&
+	    kind != PAE_OBSERVATION_MIGRATION_IN && kind != PAE_OBSERVATION_DEPROVISION &&
+	    kind != PAE_OBSERVATION_MIGRATION_OUT)
+		kind = PAE_OBSERVATION_PROVISION;
 	if (kind == PAE_OBSERVATION_IGNORED && previous == NULL)
 		return;
 	row = pae_ingest_build_row(self,
