@@ -110,7 +110,8 @@ pae_spool_parse_time(const gchar *text, gint64 *real_usec)
 	guint64 seconds;
 	guint64 usec;
 
-	if (g_strv_length(parts) > 2 || !pae_spool_is_digits(parts[0], 1, 12))
+	/* g_strsplit() gives no pieces at all for "" */
+	if (parts[0] == NULL || g_strv_length(parts) > 2 || !pae_spool_is_digits(parts[0], 1, 12))
 		return FALSE;
 	if (parts[1] != NULL) {
 		if (!pae_spool_is_digits(parts[1], 1, 9))
@@ -133,7 +134,11 @@ pae_spool_decode(const gchar *key, const gchar *hex, GError **error)
 	g_autofree gchar *text = NULL;
 
 	if (len % 2 != 0) {
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "%s: odd number of hex digits", key);
+		g_set_error(error,
+			    PAE_ERROR,
+			    PAE_ERROR_INVALID_DATA,
+			    "%s: odd number of hex digits",
+			    key);
 		return NULL;
 	}
 	text = g_malloc(len / 2 + 1);
@@ -146,7 +151,11 @@ pae_spool_decode(const gchar *key, const gchar *hex, GError **error)
 		}
 		text[i / 2] = (gchar)(high << 4 | low);
 		if (text[i / 2] == '\0') {
-			g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "%s: holds a NUL byte", key);
+			g_set_error(error,
+				    PAE_ERROR,
+				    PAE_ERROR_INVALID_DATA,
+				    "%s: holds a NUL byte",
+				    key);
 			return NULL;
 		}
 	}
@@ -174,7 +183,8 @@ pae_spool_split(const gchar *data, gsize length, gchar **values, GError **error)
 		return FALSE;
 	}
 	if (data[length - 1] != '\n') {
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "truncated: no final newline");
+		g_set_error(
+			error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "truncated: no final newline");
 		return FALSE;
 	}
 	lines = g_strsplit(data, "\n", -1);
@@ -187,7 +197,8 @@ pae_spool_split(const gchar *data, gsize length, gchar **values, GError **error)
 		guint key;
 
 		if (equals == NULL) {
-			g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "line %u: no '='", i + 1);
+			g_set_error(
+				error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "line %u: no '='", i + 1);
 			return FALSE;
 		}
 		key_len = (gsize)(equals - line);
@@ -228,6 +239,92 @@ pae_spool_values_free(gchar **values)
 		g_free(values[key]);
 }
 
+/* the decoded strings of a record, NULL until decoded */
+typedef struct {
+	gchar *operation;
+	gchar *sub_operation;
+	gchar *extra;
+	gchar *name;
+	gchar *uuid;
+} PaeSpoolStrings;
+
+static void
+pae_spool_strings_clear(PaeSpoolStrings *strings)
+{
+	g_free(strings->operation);
+	g_free(strings->sub_operation);
+	g_free(strings->extra);
+	g_free(strings->name);
+	g_free(strings->uuid);
+}
+
+static gboolean
+pae_spool_decode_all(gchar **values, PaeSpoolStrings *strings, GError **error)
+{
+	const struct {
+		PaeSpoolKey key;
+		gchar **into;
+	} fields[] = {
+	    {PAE_SPOOL_KEY_OPERATION, &strings->operation},
+	    {PAE_SPOOL_KEY_SUB_OPERATION, &strings->sub_operation},
+	    {PAE_SPOOL_KEY_EXTRA, &strings->extra},
+	    {PAE_SPOOL_KEY_NAME, &strings->name},
+	    {PAE_SPOOL_KEY_UUID, &strings->uuid},
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+		const gchar *key = pae_spool_keys[fields[i].key];
+		*fields[i].into = pae_spool_decode(key, values[fields[i].key], error);
+		if (*fields[i].into == NULL)
+			return FALSE;
+	}
+	if (strings->operation[0] == '\0') {
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "operation: empty");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static PaeTrigger *
+pae_spool_parse_values(gchar **values, GError **error)
+{
+	PaeSpoolStrings strings = {NULL};
+	g_autofree gchar *uuid = NULL;
+	PaeTrigger *trigger;
+	gint64 real_usec = 0;
+
+	if (g_strcmp0(values[PAE_SPOOL_KEY_VERSION], PAE_SPOOL_VERSION) != 0) {
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "version is not 1");
+		return NULL;
+	}
+	if (!pae_spool_parse_time(values[PAE_SPOOL_KEY_TIME], &real_usec)) {
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "time: not SECONDS.FRACTION");
+		return NULL;
+	}
+	if (!pae_spool_is_digits(values[PAE_SPOOL_KEY_PID], 1, 10)) {
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "pid: not a number");
+		return NULL;
+	}
+	if (!pae_spool_decode_all(values, &strings, error)) {
+		pae_spool_strings_clear(&strings);
+		return NULL;
+	}
+	uuid = pae_vm_uuid_normalize(strings.uuid);
+	if (uuid == NULL) {
+		pae_spool_strings_clear(&strings);
+		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "uuid: not a UUID");
+		return NULL;
+	}
+	trigger = pae_trigger_new(PAE_TRIGGER_HOOK,
+				  uuid,
+				  strings.name[0] != '\0' ? strings.name : NULL,
+				  real_usec);
+	trigger->operation = g_steal_pointer(&strings.operation);
+	trigger->sub_operation = g_steal_pointer(&strings.sub_operation);
+	pae_spool_strings_clear(&strings);
+	return trigger;
+}
+
 /**
  * pae_spool_parse:
  * @data: one record, as the hook wrote it
@@ -240,50 +337,18 @@ PaeTrigger *
 pae_spool_parse(const gchar *data, gsize length, GError **error)
 {
 	gchar *values[PAE_SPOOL_KEY_LAST] = {NULL};
-	g_autofree gchar *operation = NULL;
-	g_autofree gchar *sub_operation = NULL;
-	g_autofree gchar *extra = NULL;
-	g_autofree gchar *name = NULL;
-	g_autofree gchar *uuid_text = NULL;
-	g_autofree gchar *uuid = NULL;
 	PaeTrigger *trigger = NULL;
-	gint64 real_usec = 0;
 
 	if (length > PAE_SPOOL_RECORD_MAX) {
-		g_set_error(error, PAE_ERROR, PAE_ERROR_TOO_LARGE, "over %u bytes", PAE_SPOOL_RECORD_MAX);
+		g_set_error(error,
+			    PAE_ERROR,
+			    PAE_ERROR_TOO_LARGE,
+			    "over %u bytes",
+			    PAE_SPOOL_RECORD_MAX);
 		return NULL;
 	}
-	if (!pae_spool_split(data, length, values, error)) {
-		pae_spool_values_free(values);
-		return NULL;
-	}
-	if (g_strcmp0(values[PAE_SPOOL_KEY_VERSION], PAE_SPOOL_VERSION) != 0)
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "version is not 1");
-	else if (!pae_spool_parse_time(values[PAE_SPOOL_KEY_TIME], &real_usec))
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "time: not SECONDS.FRACTION");
-	else if (!pae_spool_is_digits(values[PAE_SPOOL_KEY_PID], 1, 10))
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "pid: not a number");
-	else if ((operation = pae_spool_decode("operation", values[PAE_SPOOL_KEY_OPERATION], error)) ==
-		     NULL ||
-		 (sub_operation = pae_spool_decode("sub_operation",
-						   values[PAE_SPOOL_KEY_SUB_OPERATION],
-						   error)) == NULL ||
-		 (extra = pae_spool_decode("extra", values[PAE_SPOOL_KEY_EXTRA], error)) == NULL ||
-		 (name = pae_spool_decode("name", values[PAE_SPOOL_KEY_NAME], error)) == NULL ||
-		 (uuid_text = pae_spool_decode("uuid", values[PAE_SPOOL_KEY_UUID], error)) == NULL)
-		; /* error set */
-	else if (operation[0] == '\0')
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "operation: empty");
-	else if ((uuid = pae_vm_uuid_normalize(uuid_text)) == NULL)
-		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "uuid: not a UUID");
-	else {
-		trigger = pae_trigger_new(PAE_TRIGGER_HOOK,
-					  uuid,
-					  name[0] != '\0' ? name : NULL,
-					  real_usec);
-		trigger->operation = g_steal_pointer(&operation);
-		trigger->sub_operation = g_steal_pointer(&sub_operation);
-	}
+	if (pae_spool_split(data, length, values, error))
+		trigger = pae_spool_parse_values(values, error);
 	pae_spool_values_free(values);
 	return trigger;
 }
