@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pae-error.h"
@@ -79,11 +80,26 @@ journal_socket_answers(void)
 static void
 journald_signal_cb(int signum)
 {
+	const struct timespec tick = {0, 20 * 1000 * 1000};
+
+	if (journald_owned && journald_pid > 0) {
+		gboolean reaped = FALSE;
+		kill(journald_pid, SIGTERM);
+		for (guint i = 0; i < 100 && !reaped; i++) {
+			reaped = waitpid(journald_pid, NULL, WNOHANG) == journald_pid;
+			if (!reaped)
+				nanosleep(&tick, NULL);
+		}
+		if (!reaped) {
+			kill(journald_pid, SIGKILL);
+			waitpid(journald_pid, NULL, 0);
+		}
+	}
 	if (journald_owned) {
-		if (journald_pid > 0)
-			kill(journald_pid, SIGTERM);
 		for (guint i = 0; journald_leftovers[i] != NULL; i++)
 			unlink(journald_leftovers[i]);
+		if (journal_dir_created)
+			rmdir(JOURNAL_DIR);
 	}
 	_exit(128 + signum);
 }
@@ -698,9 +714,11 @@ test_incidents_journald_stopped_func(void **state)
 	g_autofree gchar *expected = NULL;
 	StderrCapture capture = {0};
 
-	/* never stop a journald we did not start */
-	if (!journald_owned)
-		skip();
+	/* never stop a journald we did not start (main() leaves this case out then) */
+	if (!journald_owned) {
+		g_printerr("a journald appeared after the start: not stopping it\n");
+		return;
+	}
 	incidents = incidents_new_default();
 	journald_stop();
 	assert_true(g_file_test(JOURNAL_SOCKET, G_FILE_TEST_EXISTS));
@@ -876,7 +894,16 @@ main(void)
 	    cmocka_unit_test(test_incidents_journald_config_invalid_func),
 	    cmocka_unit_test(test_incidents_journald_config_unknown_key_func),
 	    cmocka_unit_test(test_incidents_journald_absent_func),
+	    /* last: only when the group starts its own journald */
 	    cmocka_unit_test(test_incidents_journald_stopped_func),
 	};
-	return cmocka_run_group_tests_name("incidents-journald", tests, group_setup, group_teardown);
+	gsize n_tests = G_N_ELEMENTS(tests);
+
+	/* cmocka 1.1.5 reports skip() as "not ok # SKIP", a failure to meson */
+	if (journal_socket_answers()) {
+		g_printerr("journald already runs: the stopped-journald case is left out\n");
+		n_tests--;
+	}
+	return _cmocka_run_group_tests(
+		"incidents-journald", tests, n_tests, group_setup, group_teardown);
 }
