@@ -53,11 +53,11 @@ static const gchar *const journald_leftovers[] = {
 	NULL,
 };
 
-static GPid journald_pid = 0;	       /* ours to stop, or 0 */
+static GPid journald_pid = 0;		/* ours to stop, or 0 */
 static gboolean journald_owned = FALSE; /* we started one */
 static gboolean journal_dir_created = FALSE;
 static GPtrArray *journal_dir_before = NULL; /* entries that were there before us */
-static gchar *run_id = NULL;		      /* makes incident ids unique per run */
+static gchar *run_id = NULL;		     /* makes incident ids unique per run */
 
 /* ---- journald: find or start, stop, clean up ---- */
 
@@ -302,7 +302,8 @@ journal_entry_parse(const gchar *json)
 		gchar *eq = strchr(records[i], '=');
 		if (eq == NULL)
 			continue;
-		g_hash_table_insert(entry, g_strndup(records[i], eq - records[i]), g_strdup(eq + 1));
+		g_hash_table_insert(
+			entry, g_strndup(records[i], eq - records[i]), g_strdup(eq + 1));
 	}
 	return entry;
 }
@@ -355,7 +356,9 @@ journal_read(const gchar *message_id, const gchar *incident_id)
 				 incident_id);
 		return journal_entry_parse(lines[0]);
 	}
-	fail_msg("no journal entry MESSAGE_ID=%s PAE_INCIDENT=%s after 5 s", message_id, incident_id);
+	fail_msg("no journal entry MESSAGE_ID=%s PAE_INCIDENT=%s after 5 s",
+		 message_id,
+		 incident_id);
 	return NULL;
 }
 
@@ -367,7 +370,10 @@ assert_field(GHashTable *entry, const gchar *key, const gchar *expected)
 	if (expected == NULL && value != NULL)
 		fail_msg("%s=%s should not be there", key, value);
 	if (expected != NULL && g_strcmp0(value, expected) != 0)
-		fail_msg("%s is '%s', expected '%s'", key, value != NULL ? value : "(absent)", expected);
+		fail_msg("%s is '%s', expected '%s'",
+			 key,
+			 value != NULL ? value : "(absent)",
+			 expected);
 }
 
 /* every PAE_* field of @incident, absent ones absent */
@@ -540,8 +546,7 @@ test_incidents_journald_config_func(void **state)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PaeIncidents) incidents =
 		incidents_new("[incidents]\npriority = alert\nidentifier = pae-test\n", &error);
-	g_autoptr(PaeIncident) incident =
-		incident_new_full(PAE_INCIDENT_VM_UNMANAGED, "config");
+	g_autoptr(PaeIncident) incident = incident_new_full(PAE_INCIDENT_VM_UNMANAGED, "config");
 	g_autoptr(GHashTable) entry = NULL;
 
 	assert_no_error(error);
@@ -561,13 +566,21 @@ test_incidents_journald_config_priority_func(void **state)
 		const gchar *text;
 		gint priority;
 	} cases[] = {
-	    {"emerg", 0}, {"alert", 1}, {"crit", 2}, {"err", 3}, {"0", 0},
-	    {"1", 1},	  {"2", 2},	{"3", 3},    {"CRIT", 2},
+		{"emerg", 0},
+		{"alert", 1},
+		{"crit", 2},
+		{"err", 3},
+		{"0", 0},
+		{"1", 1},
+		{"2", 2},
+		{"3", 3},
+		{"CRIT", 2},
 	};
 
 	g_setenv("PAE_JOURNAL_SOCKET", "/nonexistent/pae-test/socket", TRUE);
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree gchar *text = g_strdup_printf("[incidents]\npriority=%s\n", cases[i].text);
+		g_autofree gchar *text =
+			g_strdup_printf("[incidents]\npriority=%s\n", cases[i].text);
 		g_autoptr(GError) error = NULL;
 		g_autoptr(PaeIncidents) incidents = incidents_new(text, &error);
 		g_autoptr(PaeIncident) incident =
@@ -594,17 +607,17 @@ test_incidents_journald_config_invalid_func(void **state)
 		const gchar *text;
 		const gchar *problem;
 	} cases[] = {
-	    {"priority=warning", "test.conf:2: [incidents] priority: 'warning' is not one of"},
-	    {"priority=4", "[incidents] priority: '4' is not one of"},
-	    {"priority=-1", "[incidents] priority: '-1' is not one of"},
-	    {"priority=", "[incidents] priority: '' is not one of"},
-	    {"priority=2 ", NULL}, /* GKeyFile trims: accepted */
-	    {"identifier=", "[incidents] identifier: '' is not a syslog identifier"},
-	    {"identifier=pae agent", "[incidents] identifier: 'pae agent' is not"},
-	    {"identifier=pae:agent", "[incidents] identifier: 'pae:agent' is not"},
-	    {"identifier=pae[1]", "[incidents] identifier: 'pae[1]' is not"},
-	    {"identifier=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	     "is not a syslog identifier (1 to 64"},
+		{"priority=warning", "test.conf:2: [incidents] priority: 'warning' is not one of"},
+		{"priority=4", "[incidents] priority: '4' is not one of"},
+		{"priority=-1", "[incidents] priority: '-1' is not one of"},
+		{"priority=", "[incidents] priority: '' is not one of"},
+		{"priority=2 ", NULL}, /* GKeyFile trims: accepted */
+		{"identifier=", "[incidents] identifier: '' is not a syslog identifier"},
+		{"identifier=pae agent", "[incidents] identifier: 'pae agent' is not"},
+		{"identifier=pae:agent", "[incidents] identifier: 'pae:agent' is not"},
+		{"identifier=pae[1]", "[incidents] identifier: 'pae[1]' is not"},
+		{"identifier=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		 "is not a syslog identifier (1 to 64"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -694,8 +707,9 @@ test_incidents_journald_absent_func(void **state)
 	assert_false(pae_incidents_resolve(incidents, incident, "gone", &error));
 	line = stderr_capture_end(&capture);
 	assert_not_reachable(error);
-	assert_true(g_str_has_prefix(line, "<5>PRIORITY=5 MESSAGE_ID=" PAE_INCIDENT_RESOLVED_MESSAGE_ID
-					   " SYSLOG_IDENTIFIER=pae-agent PAE_INCIDENT="));
+	assert_true(g_str_has_prefix(line,
+				     "<5>PRIORITY=5 MESSAGE_ID=" PAE_INCIDENT_RESOLVED_MESSAGE_ID
+				     " SYSLOG_IDENTIFIER=pae-agent PAE_INCIDENT="));
 	assert_true(g_str_has_suffix(line, " MESSAGE=\"resolved: gone\"\n"));
 
 	assert_not_in_journal(incident->kind, incident->incident_id);
@@ -850,9 +864,16 @@ catalog_check_with_journalctl(const gchar *catalog_path)
 				       NULL};
 		g_clear_pointer(&out, g_free);
 		g_clear_pointer(&err, g_free);
-		if (!g_spawn_sync(
-			NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-			&status, &error))
+		if (!g_spawn_sync(NULL,
+				  (gchar **)argv,
+				  NULL,
+				  G_SPAWN_SEARCH_PATH,
+				  NULL,
+				  NULL,
+				  &out,
+				  &err,
+				  &status,
+				  &error))
 			fail_msg("cannot run journalctl: %s", error->message);
 		if (!g_spawn_check_wait_status(status, NULL) || err[0] != '\0')
 			fail_msg("journalctl %s: %s", argv[3], err);
@@ -885,17 +906,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_incidents_journald_catalog_func),
-	    cmocka_unit_test(test_incidents_journald_raise_func),
-	    cmocka_unit_test(test_incidents_journald_raise_partial_func),
-	    cmocka_unit_test(test_incidents_journald_resolve_func),
-	    cmocka_unit_test(test_incidents_journald_config_func),
-	    cmocka_unit_test(test_incidents_journald_config_priority_func),
-	    cmocka_unit_test(test_incidents_journald_config_invalid_func),
-	    cmocka_unit_test(test_incidents_journald_config_unknown_key_func),
-	    cmocka_unit_test(test_incidents_journald_absent_func),
-	    /* last: only when the group starts its own journald */
-	    cmocka_unit_test(test_incidents_journald_stopped_func),
+		cmocka_unit_test(test_incidents_journald_catalog_func),
+		cmocka_unit_test(test_incidents_journald_raise_func),
+		cmocka_unit_test(test_incidents_journald_raise_partial_func),
+		cmocka_unit_test(test_incidents_journald_resolve_func),
+		cmocka_unit_test(test_incidents_journald_config_func),
+		cmocka_unit_test(test_incidents_journald_config_priority_func),
+		cmocka_unit_test(test_incidents_journald_config_invalid_func),
+		cmocka_unit_test(test_incidents_journald_config_unknown_key_func),
+		cmocka_unit_test(test_incidents_journald_absent_func),
+		/* last: only when the group starts its own journald */
+		cmocka_unit_test(test_incidents_journald_stopped_func),
 	};
 	gsize n_tests = G_N_ELEMENTS(tests);
 

@@ -88,16 +88,17 @@ pae_incidents_journald_parse_priority(const gchar *text)
 static void
 pae_incidents_journald_load_priority(PaeIncidentsJournald *self, PaeConfigFile *config)
 {
-	g_autofree gchar *text =
-		pae_config_file_get_string(config, PAE_INCIDENTS_JOURNALD_GROUP, "priority", "crit");
+	g_autofree gchar *text = pae_config_file_get_string(
+		config, PAE_INCIDENTS_JOURNALD_GROUP, "priority", "crit");
 
 	self->priority = pae_incidents_journald_parse_priority(text);
 	if (self->priority < 0) {
-		pae_config_file_add_problem(config,
-					    PAE_INCIDENTS_JOURNALD_GROUP,
-					    "priority",
-					    "'%s' is not one of: emerg, alert, crit, err (or 0 to 3)",
-					    text);
+		pae_config_file_add_problem(
+			config,
+			PAE_INCIDENTS_JOURNALD_GROUP,
+			"priority",
+			"'%s' is not one of: emerg, alert, crit, err (or 0 to 3)",
+			text);
 		self->priority = 2;
 	}
 }
@@ -274,8 +275,7 @@ pae_incidents_journald_send(PaeIncidentsJournald *self,
 			    PaeIncidentsJournaldEntry *entry,
 			    GError **error)
 {
-	GLogLevelFlags level =
-		entry->priority <= 3 ? G_LOG_LEVEL_CRITICAL : G_LOG_LEVEL_MESSAGE;
+	GLogLevelFlags level = entry->priority <= 3 ? G_LOG_LEVEL_CRITICAL : G_LOG_LEVEL_MESSAGE;
 	GStatBuf st;
 
 	/* a missing socket is journald not running; say so rather than "refused" */
@@ -345,8 +345,8 @@ pae_incidents_journald_raise(gpointer backend, const PaeIncident *incident, GErr
 	}
 	raised = pae_incidents_journald_format_raised(incident);
 	message = incident->message != NULL && incident->message[0] != '\0'
-		      ? incident->message
-		      : pae_incident_kind_to_string(incident->kind);
+			  ? incident->message
+			  : pae_incident_kind_to_string(incident->kind);
 	pae_incidents_journald_entry_init(&entry,
 					  self,
 					  incident,
@@ -382,8 +382,8 @@ pae_incidents_journald_resolve(gpointer backend,
 	}
 	raised = pae_incidents_journald_format_raised(incident);
 	message = resolution != NULL && resolution[0] != '\0'
-		      ? g_strdup_printf("resolved: %s", resolution)
-		      : g_strdup("resolved");
+			  ? g_strdup_printf("resolved: %s", resolution)
+			  : g_strdup("resolved");
 	pae_incidents_journald_entry_init(
 		&entry, self, incident, priority, PAE_INCIDENT_RESOLVED_MESSAGE_ID, raised);
 	pae_incidents_journald_entry_add(&entry, "MESSAGE", message);
