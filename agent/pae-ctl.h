@@ -26,7 +26,7 @@ typedef struct {
 	const gchar *arguments;
 	const gchar *summary;
 	PaeCtlCommandFunc func;
-	gboolean writes; /* the command writes a request into the database */
+	gboolean writes; /* the command writes into the database */
 } PaeCtlCommand;
 
 gboolean
@@ -43,6 +43,8 @@ gboolean
 pae_ctl_cmd_check(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
 pae_ctl_cmd_baseline(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_change(PaeCtl *ctl, gchar **args, GError **error);
 
 /* shared by the commands that show VMs */
 void

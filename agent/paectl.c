@@ -2,8 +2,9 @@
  * paectl: look at, and make requests of, a pae-agent through its database
  *
  * paectl reads the database directly, so it works while the agent is
- * stopped. Commands that ask for something (approve a change, re-baseline a
- * VM) write a request row that the agent picks up.
+ * stopped. Commands that ask for something (re-baseline a VM) write a
+ * request row that the agent picks up; approving or rejecting a change writes
+ * the change, whose status the agent polls.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,6 +27,8 @@ static const PaeCtlCommand pae_ctl_commands[] = {
     {"reconcile", "[--wait]", "ask the agent to reconcile now", pae_ctl_cmd_reconcile, TRUE},
     {"check", "[--wait]", "ask the agent to poll open actions now", pae_ctl_cmd_check, TRUE},
     {"baseline", "UUID|NAME [--wait]", "apply everything a VM misses, now", pae_ctl_cmd_baseline, TRUE},
+    {"change", "list|show|approve|reject", "changes; the agent sees approvals at its next cycle",
+     pae_ctl_cmd_change, TRUE},
 };
 
 static const PaeCtlCommand *
