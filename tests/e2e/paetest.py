@@ -7,6 +7,7 @@ directory, and stopped by its PID when the test ends, whatever happens.
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,6 +20,9 @@ import unittest
 SRCDIR = os.environ.get("PAE_TEST_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
 PAE_AGENT = os.environ.get("PAE_AGENT", "pae-agent")
 PAECTL = os.environ.get("PAECTL", "paectl")
+# the libvirt hook as meson configured it (hooks/pae-spool.in)
+SPOOL_HOOK = os.environ.get("PAE_SPOOL_HOOK")
+QEMU_HOOK_DIR = "/etc/libvirt/hooks/qemu.d"
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
@@ -158,6 +162,63 @@ class Virtlogd:
             self.process.stop()
 
 
+class LibvirtHook:
+    """A copy of the configured pae hook that writes into a private spool,
+    installed into libvirt's qemu.d. libvirtd looks for hooks only when it
+    starts: install before starting it. uninstall() removes the script and
+    the directories install() created, and nothing else. A hook left behind
+    by a killed test is harmless: its spool is gone, so it exits 0 at once."""
+
+    def __init__(self, spool_dir, hook_dir=QEMU_HOOK_DIR, source=SPOOL_HOOK):
+        if not source or not os.path.exists(source):
+            raise RuntimeError("PAE_SPOOL_HOOK does not name the configured hook: "
+                               "run through meson test")
+        self.spool_dir = spool_dir
+        self.hook_dir = hook_dir
+        self.source = source
+        self.path = os.path.join(hook_dir, f"50-pae-spool-test-{os.getpid()}")
+        self.created_dirs = []
+
+    def text(self):
+        """The hook with its one configured line pointed at our spool."""
+        with open(self.source) as f:
+            text = f.read()
+        line = f"spool_directory='{self.spool_dir}'"
+        text, count = re.subn(r"^spool_directory=.*$", lambda _: line, text, flags=re.M)
+        if count != 1:
+            raise RuntimeError(f"{self.source} has {count} spool_directory lines, not one")
+        return text
+
+    def install(self):
+        missing = []
+        parent = self.hook_dir
+        while not os.path.exists(parent):
+            missing.append(parent)
+            parent = os.path.dirname(parent)
+        for directory in reversed(missing):
+            os.mkdir(directory, 0o755)
+            self.created_dirs.append(directory)
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(self.text())
+        os.chmod(tmp, 0o755)
+        os.rename(tmp, self.path)
+        return self
+
+    def uninstall(self):
+        for path in (self.path, self.path + ".tmp"):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        for directory in reversed(self.created_dirs):
+            try:
+                os.rmdir(directory)
+            except OSError:  # someone else put something there since
+                pass
+        self.created_dirs = []
+
+
 class Virsh:
     """virsh against one URI, and one long-lived connection that keeps the
     test driver's state alive while the agent is stopped."""
@@ -287,6 +348,19 @@ class Agent:
     def vms(self, *args):
         return self.paectl("vms", *args)["vms"]
 
+    @property
+    def spool_dir(self):
+        """Where the agent reads the hook's records (the default spool_directory)."""
+        return os.path.join(self.state_dir, "spool")
+
+    def spool_records(self):
+        """The records waiting in the spool, oldest first."""
+        try:
+            names = os.listdir(self.spool_dir)
+        except FileNotFoundError:
+            return []
+        return sorted(n for n in names if n.endswith(".rec") and not n.startswith("."))
+
     def history_kinds(self, uuid_or_name, source=None):
         history = self.vm(uuid_or_name)["history"]
         return [h["kind"] for h in history if source is None or h["source"] == source]
@@ -341,6 +415,14 @@ class PaeTestCase(unittest.TestCase):
         daemon = Libvirtd(self.workdir, name).start()
         self.later(daemon.stop)
         return daemon
+
+    def install_hook(self, spool_dir):
+        """Install the pae hook into libvirt's qemu.d, writing into spool_dir;
+        removed when the test ends, even when it fails. Call it before
+        start_libvirtd()."""
+        hook = LibvirtHook(spool_dir)
+        self.later(hook.uninstall)
+        return hook.install()
 
     def start_virsh(self, uri):
         virsh = Virsh(uri, self.workdir)
