@@ -103,6 +103,17 @@ class HookTest(PaeTestCase):
             self.assertLess(by_event["hook:restore/begin"]["id"], min(resyncs))
         self.assertFalse(os.path.exists(os.path.join(self.agent.spool_dir, "bad")),
                          "a record of the real hook was refused")
+
+        # connected now: a hook's record is drained at once, its facts read
+        # through the agent's connection while the loop waits for the flush
+        last = max(h["id"] for h in self.agent.vm(SAVED_UUID)["history"])
+        self.virsh("destroy", SAVED_UUID)
+        wait_until(lambda: any(h["id"] > last and "hook:stopped/end" in h["event"]
+                               for h in self.hook_history(SAVED_UUID)),
+                   what="the stop from the hook while connected")
+        wait_until(lambda: not self.agent.spool_records(), what="an empty spool")
+        self.assertTrue(self.agent.process.alive())
+        self.assertEqual(self.agent.vm(SAVED_UUID)["vm"]["state"], "shutoff")
         self.assertEqual(self.agent.stop(), 0)
 
     def test_hostile_name_arrives_intact(self):
