@@ -65,12 +65,12 @@ def stop_pid(pid, timeout=10.0):
 class Process:
     """A child process with its output in a log file, stopped by PID."""
 
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, stdin=None):
         self.argv = argv
         self.log_path = log_path
         self.log = open(log_path, "ab")
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=env, start_new_session=True)
+                                     stdin=stdin, env=env, start_new_session=True)
         self.pid = self.proc.pid
 
     def alive(self):
@@ -225,8 +225,16 @@ class Virsh:
 
     def __init__(self, uri, workdir):
         self.uri = uri
-        self.keeper = Process(["virsh", "-c", uri, "event", "--all", "--loop"],
-                              os.path.join(workdir, "virsh-keeper.log"))
+        # The test driver frees its state when its last connection closes, so
+        # a virsh shell stays connected; it echoes its URI once it is.
+        self.keeper = Process(["virsh", "-c", uri], os.path.join(workdir, "virsh-keeper.log"),
+                              stdin=subprocess.PIPE)
+        self.keeper.proc.stdin.write(b"uri\n")
+        self.keeper.proc.stdin.flush()
+        wait_until(lambda: uri in self.keeper.output() or not self.keeper.alive(),
+                   what="virsh's connection")
+        if not self.keeper.alive():
+            raise AssertionError("virsh could not connect:\n" + self.keeper.output())
 
     def __call__(self, *args, check=True, input=None):
         result = subprocess.run(["virsh", "-q", "-c", self.uri, *args], capture_output=True,
@@ -242,6 +250,8 @@ class Virsh:
         return self("define", path)
 
     def close(self):
+        if self.keeper.proc.stdin is not None and not self.keeper.proc.stdin.closed:
+            self.keeper.proc.stdin.close()
         self.keeper.stop()
 
 
