@@ -41,6 +41,10 @@ static const gchar *const pae_config_agent_keys[] = {
     "check_interval",
     "unmanaged_grace",
     "action_lifetime",
+    "change_management",
+    "incidents",
+    "baseline_timeout",
+    "revert_report_wait",
     NULL,
 };
 
@@ -68,8 +72,12 @@ pae_config_clear(gpointer data)
 	g_free(self->metrics_file);
 	g_free(self->agent_id);
 	g_free(self->patch_server_name);
+	g_free(self->changes_name);
+	g_free(self->incidents_name);
 	g_clear_object(&self->clock);
 	pae_patch_server_free(self->patch_server);
+	pae_changes_free(self->changes);
+	pae_incidents_free(self->incidents);
 	pae_policy_free(self->policy);
 }
 
@@ -193,6 +201,21 @@ pae_config_load_engine(PaeConfig *self, PaeConfigFile *cf)
 							     G_TIME_SPAN_DAY,
 							     10 * G_TIME_SPAN_MINUTE,
 							     30 * G_TIME_SPAN_DAY);
+	self->baseline_timeout = pae_config_file_get_duration(cf,
+							      "agent",
+							      "baseline_timeout",
+							      4 * G_TIME_SPAN_HOUR,
+							      G_TIME_SPAN_MINUTE,
+							      30 * G_TIME_SPAN_DAY);
+	self->revert_report_wait = pae_config_file_get_duration(cf,
+								"agent",
+								"revert_report_wait",
+								G_TIME_SPAN_HOUR,
+								G_TIME_SPAN_MINUTE,
+								7 * G_TIME_SPAN_DAY);
+	self->changes_name =
+	    pae_config_file_get_string(cf, "agent", "change_management", "builtin");
+	self->incidents_name = pae_config_file_get_string(cf, "agent", "incidents", "journald");
 }
 
 static void
@@ -224,6 +247,28 @@ pae_config_load_patch_server(PaeConfig *self, PaeConfigFile *cf)
 	    pae_patch_server_new(self->patch_server_name, cf, self->clock, &error);
 	if (self->patch_server == NULL && pae_config_file_get_problem_count(cf) == problems)
 		pae_config_file_add_problem(cf, "agent", "patch_server", "%s", error->message);
+}
+
+/* change management and incidents: "none" turns either off */
+static void
+pae_config_load_itsm(PaeConfig *self, PaeConfigFile *cf)
+{
+	g_autoptr(GError) error = NULL;
+	guint problems = pae_config_file_get_problem_count(cf);
+
+	if (g_strcmp0(self->changes_name, "none") != 0) {
+		self->changes =
+		    pae_changes_new(self->changes_name, cf, self->clock, self->database, &error);
+		if (self->changes == NULL && pae_config_file_get_problem_count(cf) == problems)
+			pae_config_file_add_problem(cf, "agent", "change_management", "%s", error->message);
+		g_clear_error(&error);
+	}
+	problems = pae_config_file_get_problem_count(cf);
+	if (g_strcmp0(self->incidents_name, "none") != 0) {
+		self->incidents = pae_incidents_new(self->incidents_name, cf, self->clock, &error);
+		if (self->incidents == NULL && pae_config_file_get_problem_count(cf) == problems)
+			pae_config_file_add_problem(cf, "agent", "incidents", "%s", error->message);
+	}
 }
 
 static void
@@ -320,6 +365,7 @@ pae_config_new_from_file(PaeConfigFile *file, PaeConfigLoadFlags flags, GError *
 	self->policy = pae_policy_load(file);
 	if ((flags & PAE_CONFIG_LOAD_FULL) != 0) {
 		pae_config_load_patch_server(self, file);
+		pae_config_load_itsm(self, file);
 		pae_config_file_check_unexpected(file);
 	}
 	if (!pae_config_file_check(file, error))

@@ -8,6 +8,8 @@
 #include "pae-clock.h"
 #include "pae-config-file.h"
 #include "pae-log.h"
+#include "pae-changes.h"
+#include "pae-incidents.h"
 #include "pae-patch-server.h"
 #include "pae-policy.h"
 
@@ -39,9 +41,15 @@ typedef struct {
 	GTimeSpan check_interval;
 	GTimeSpan unmanaged_grace;
 	GTimeSpan action_lifetime;
+	GTimeSpan baseline_timeout;   /* activation or re-baseline not done by then: incident */
+	GTimeSpan revert_report_wait; /* after a revert, how long to wait for a fresh report */
+	gchar *changes_name;	      /* "none": plans go ahead without change records */
+	gchar *incidents_name;	      /* "none": incidents are only logged */
 	PaeClock *clock;
 	PaePolicy *policy;
 	PaePatchServer *patch_server; /* nullable; set with PAE_CONFIG_LOAD_FULL */
+	PaeChanges *changes;	      /* nullable; set with PAE_CONFIG_LOAD_FULL */
+	PaeIncidents *incidents;      /* nullable; set with PAE_CONFIG_LOAD_FULL */
 } PaeConfig;
 
 typedef enum {
