@@ -39,6 +39,7 @@ pae_action_free(PaeAction *action)
 	g_free(action->summary);
 	g_free(action->server_state);
 	g_free(action->last_error);
+	g_free(action->plan_key);
 	g_ptr_array_unref(action->patches);
 	g_ptr_array_unref(action->targets);
 	g_free(action);

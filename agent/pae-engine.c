@@ -18,15 +18,19 @@
 
 #include "config.h"
 
+#include "pae-alerts.h"
 #include "pae-checker.h"
 #include "pae-engine-context.h"
 #include "pae-engine.h"
 #include "pae-error.h"
 #include "pae-observer.h"
 #include "pae-outbox.h"
+#include "pae-plans.h"
 #include "pae-reconciler.h"
 #include "pae-requests.h"
+#include "pae-scheduler.h"
 #include "pae-store-actions.h"
+#include "pae-store-plans.h"
 #include "pae-store-requests.h"
 
 /* whatever is due, the engine looks at paectl's requests this often (real time) */
@@ -85,6 +89,65 @@ pae_engine_warn(const gchar *job, GError *error)
 		g_warning("%s failed: %s", job, error->message);
 }
 
+/* the scheduler follows every reconcile, and runs at least every check interval */
+static void
+pae_engine_run_scheduler(PaeEngineContext *ctx, gboolean reconciled, PaeTime *next)
+{
+	g_autoptr(GError) error = NULL;
+	PaeScheduleSummary schedule;
+
+	if (!reconciled && !ctx->plans_requested &&
+	    !pae_engine_pass_due(ctx, "schedule", ctx->config->check_interval, next))
+		return;
+	if (!pae_scheduler_run(ctx, &schedule, &error)) {
+		pae_engine_warn("schedule", error);
+		return;
+	}
+	if (schedule.placed > 0)
+		g_info("scheduled: %u placed in %u new plan%s, %u waiting, %u skipped, %u late",
+		       schedule.placed,
+		       schedule.plans_created,
+		       schedule.plans_created == 1 ? "" : "s",
+		       schedule.waiting,
+		       schedule.skipped,
+		       schedule.late);
+}
+
+/* change records opened, polled and closed; then plans' next steps are due */
+static void
+pae_engine_run_plans(PaeEngineContext *ctx, PaeTime *next)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) plans = NULL;
+	PaePlansSummary summary;
+	PaeTime now = pae_clock_get_now(ctx->clock);
+
+	if (!pae_plans_run(ctx, &summary, &error)) {
+		pae_engine_warn("plans", error);
+		return;
+	}
+	plans = pae_store_list_plans(ctx->store, TRUE, 10000, NULL);
+	for (guint i = 0; plans != NULL && i < plans->len; i++) {
+		PaePlan *plan = plans->pdata[i];
+		if (plan->next_attempt > now)
+			*next = MIN(*next, plan->next_attempt);
+		if (plan->state == PAE_PLAN_STATE_CHANGE_OPEN && plan->first_start > now)
+			*next = MIN(*next, plan->first_start);
+	}
+}
+
+static void
+pae_engine_deliver_alerts(PaeEngineContext *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	guint delivered = 0;
+
+	if (!pae_alerts_deliver(ctx, &delivered, &error))
+		pae_engine_warn("incidents", error);
+	else if (delivered > 0)
+		g_debug("%u incident record%s delivered", delivered, delivered == 1 ? "" : "s");
+}
+
 static void
 pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 {
@@ -92,16 +155,20 @@ pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 	PaeReconcileSummary reconcile;
 	PaeOutboxSummary outbox;
 	PaeCheckSummary check;
+	gboolean reconciled = FALSE;
 	gint64 open;
 
 	if (ctx->reconcile_requested || self->reconcile_soon ||
 	    pae_engine_pass_due(ctx, "reconcile", ctx->config->reconcile_interval, next)) {
 		self->reconcile_soon = FALSE;
-		if (!pae_reconciler_run(ctx, &reconcile, &error)) {
+		reconciled = pae_reconciler_run(ctx, &reconcile, &error);
+		if (!reconciled) {
 			pae_engine_warn("reconcile", error);
 			g_clear_error(&error);
 		}
 	}
+	pae_engine_run_scheduler(ctx, reconciled, next);
+	pae_engine_run_plans(ctx, next);
 	if (!pae_outbox_run(ctx, &outbox, &error)) {
 		pae_engine_warn("outbox", error);
 		g_clear_error(&error);
@@ -116,12 +183,14 @@ pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 		if (!pae_checker_run(ctx, &check, &error)) {
 			pae_engine_warn("check", error);
 			g_clear_error(&error);
-		} else if (check.done + check.failed > 0) {
-			/* a patch applied: its VM's compliance changes at the next report */
+		} else if (check.done + check.failed > 0 || check.closed > 0) {
+			/* a patch applied: its VM's compliance changes at the next report,
+			 * and a plan whose actions all ended is closed */
 			self->reconcile_soon = TRUE;
 			*next = pae_clock_get_now(ctx->clock);
 		}
 	}
+	pae_engine_deliver_alerts(ctx);
 }
 
 /* the earliest retry of an intended or stopping action */

@@ -18,7 +18,7 @@
 #define PAE_STORE_ACTION_COLUMNS                                                                   \
 	"key, purpose, state, action_id, summary, time_mode, start_us, end_us, range_start, "      \
 	"range_end, restart, server_state, created_us, updated_us, attempts, next_attempt_us, "   \
-	"last_error"
+	"last_error, plan_key"
 
 static gboolean
 pae_store_add_action_children(PaeStore *self, PaeAction *action, GError **error)
@@ -78,6 +78,7 @@ pae_store_bind_action(sqlite3_stmt *stmt, PaeAction *action)
 	sqlite3_bind_int(stmt, 15, action->attempts);
 	sqlite3_bind_int64(stmt, 16, action->next_attempt);
 	pae_store_bind_text(stmt, 17, action->last_error);
+	pae_store_bind_text(stmt, 18, action->plan_key);
 }
 
 /**
@@ -94,7 +95,7 @@ pae_store_add_action(PaeStore *self, PaeAction *action, GError **error)
 	stmt = pae_store_prepare(self,
 				 "INSERT INTO actions (" PAE_STORE_ACTION_COLUMNS ") VALUES "
 				 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-				 "?16, ?17)",
+				 "?16, ?17, ?18)",
 				 error);
 	if (stmt == NULL)
 		return FALSE;
@@ -114,7 +115,7 @@ pae_store_update_action(PaeStore *self, PaeAction *action, GError **error)
 				 "summary = ?5, time_mode = ?6, start_us = ?7, end_us = ?8, "
 				 "range_start = ?9, range_end = ?10, restart = ?11, server_state = ?12, "
 				 "created_us = ?13, updated_us = ?14, attempts = ?15, "
-				 "next_attempt_us = ?16, last_error = ?17 WHERE key = ?1",
+				 "next_attempt_us = ?16, last_error = ?17, plan_key = ?18 WHERE key = ?1",
 				 error);
 	if (stmt == NULL)
 		return FALSE;
@@ -173,6 +174,7 @@ pae_store_action_from_row(sqlite3_stmt *stmt)
 	action->attempts = sqlite3_column_int(stmt, 14);
 	action->next_attempt = sqlite3_column_int64(stmt, 15);
 	action->last_error = g_strdup(pae_store_column_text(stmt, 16));
+	action->plan_key = g_strdup(pae_store_column_text(stmt, 17));
 	return action;
 }
 
@@ -297,6 +299,27 @@ pae_store_list_actions_for_vm(PaeStore *self, const gchar *vm_uuid, guint limit,
 		return NULL;
 	pae_store_bind_text(stmt, 1, vm_uuid);
 	sqlite3_bind_int64(stmt, 2, limit);
+	return pae_store_collect_actions(self, stmt, error);
+}
+
+/**
+ * pae_store_list_actions_for_plan:
+ *
+ * Returns: (transfer container) (element-type PaeAction): the plan's actions,
+ * oldest first
+ */
+GPtrArray *
+pae_store_list_actions_for_plan(PaeStore *self, const gchar *plan_key, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	stmt = pae_store_prepare(self,
+				 "SELECT " PAE_STORE_ACTION_COLUMNS " FROM actions WHERE plan_key = ?1 "
+				 "ORDER BY created_us, key",
+				 error);
+	if (stmt == NULL)
+		return NULL;
+	pae_store_bind_text(stmt, 1, plan_key);
 	return pae_store_collect_actions(self, stmt, error);
 }
 

@@ -18,6 +18,8 @@ GPtrArray *
 pae_store_list_actions(PaeStore *self, PaeActionState state, GError **error);
 GPtrArray *
 pae_store_list_actions_for_vm(PaeStore *self, const gchar *vm_uuid, guint limit, GError **error);
+GPtrArray *
+pae_store_list_actions_for_plan(PaeStore *self, const gchar *plan_key, GError **error);
 gboolean
 pae_store_update_action(PaeStore *self, PaeAction *action, GError **error);
 gboolean

@@ -137,6 +137,26 @@ pae_store_set_plan_item_action(PaeStore *self,
 	return TRUE;
 }
 
+/**
+ * pae_store_remove_plan_items:
+ *
+ * Takes a VM out of a plan; the VM's history says why.
+ */
+gboolean
+pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *vm_uuid, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	stmt = pae_store_prepare(self,
+				 "DELETE FROM plan_items WHERE plan_key = ?1 AND vm_uuid = ?2",
+				 error);
+	if (stmt == NULL)
+		return FALSE;
+	pae_store_bind_text(stmt, 1, plan_key);
+	pae_store_bind_text(stmt, 2, vm_uuid);
+	return pae_store_step_done(self, stmt, error);
+}
+
 static PaePlan *
 pae_store_plan_from_row(sqlite3_stmt *stmt)
 {

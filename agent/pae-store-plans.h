@@ -24,6 +24,8 @@ pae_store_set_plan_item_action(PaeStore *self,
 			       PaePlanItem *item,
 			       const gchar *action_key,
 			       GError **error);
+gboolean
+pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *vm_uuid, GError **error);
 PaePlan *
 pae_store_get_plan(PaeStore *self, const gchar *key, GError **error);
 GPtrArray *
