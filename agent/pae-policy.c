@@ -111,6 +111,24 @@ static const gchar *const pae_policy_stage_keys[] = {
     NULL,
 };
 
+/**
+ * pae_policy_get_group_keys:
+ * @group: "policy", "severity:NAME" or "stage:NAME", without a tenant prefix
+ *
+ * Returns: (nullable): every key the group may hold, %NULL for any other group
+ */
+const gchar *const *
+pae_policy_get_group_keys(const gchar *group)
+{
+	if (g_strcmp0(group, "policy") == 0)
+		return pae_policy_keys;
+	if (group != NULL && g_str_has_prefix(group, "severity:"))
+		return pae_policy_severity_keys;
+	if (group != NULL && g_str_has_prefix(group, "stage:"))
+		return pae_policy_stage_keys;
+	return NULL;
+}
+
 const gchar *
 pae_severity_to_string(PaeSeverity severity)
 {

@@ -62,6 +62,8 @@ const PaeTenantPolicy *
 pae_policy_get_tenant(const PaePolicy *self, const gchar *tenant);
 GList *
 pae_policy_get_tenants(const PaePolicy *self);
+const gchar *const *
+pae_policy_get_group_keys(const gchar *group);
 
 PaeSeverity
 pae_tenant_policy_classify(const PaeTenantPolicy *policy, const gchar *vendor_severity);
