@@ -40,7 +40,8 @@ pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *sub
 			       g_date_time_get_microsecond(dt));
 }
 
-/* patches of @missing not already in an intended or open action for the VM */
+/* patches of @missing not already in an intended or open action for the VM,
+ * other than a window action */
 static GPtrArray *
 pae_catchup_uncovered(PaeEngineContext *ctx, const gchar *vm_uuid, GPtrArray *missing, GError **error)
 {
@@ -53,6 +54,10 @@ pae_catchup_uncovered(PaeEngineContext *ctx, const gchar *vm_uuid, GPtrArray *mi
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
 		if (action->state != PAE_ACTION_STATE_INTENDED && action->state != PAE_ACTION_STATE_OPEN)
+			continue;
+		/* a window action waits for its window; "at once" does not wait for it,
+		 * and the window finds the patch no longer relevant */
+		if (action->plan_key != NULL)
 			continue;
 		for (guint j = 0; j < action->patches->len; j++) {
 			PaePatchRef *ref = action->patches->pdata[j];
