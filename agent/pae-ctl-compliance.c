@@ -293,6 +293,7 @@ pae_ctl_cmd_status(PaeCtl *ctl, gchar **args, GError **error)
 		pae_json_begin_object(json);
 		pae_ctl_write_pass(ctl, json, "reconcile");
 		pae_ctl_write_pass(ctl, json, "check");
+		pae_ctl_write_pass(ctl, json, "schedule");
 		pae_json_end_object(json);
 		pae_json_end_object(json);
 		text = pae_json_finish(json);
@@ -316,5 +317,6 @@ pae_ctl_cmd_status(PaeCtl *ctl, gchar **args, GError **error)
 	g_string_append_printf(ctl->out, "\nrequests pending: %u\n", status.requests_pending);
 	pae_ctl_print_pass(ctl, "reconcile");
 	pae_ctl_print_pass(ctl, "check");
+	pae_ctl_print_pass(ctl, "schedule");
 	return TRUE;
 }
