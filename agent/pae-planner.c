@@ -16,8 +16,10 @@
  * Stages are judged from every agent's actions on the patch server, so
  * pae_stage_evaluate() takes the fleet's outcomes: a stage passes when
  * nothing is still going and the failed share of what ran is within its
- * threshold; a stage nobody had to patch passes once its gate has been open
- * for the settle time without any action appearing.
+ * threshold; it halts when that share is above the threshold, and stays
+ * halted while it retries its failures; a stage nobody had to patch passes
+ * once its gate has been open for the settle time without any action
+ * appearing.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -101,7 +103,17 @@ pae_stage_evaluate(const PaeStageTarget *targets,
 	if (status->done + status->failed > 0)
 		status->failure_ratio =
 		    (gdouble)status->failed / (gdouble)(status->done + status->failed);
-	if (planned_here || status->unfinished > 0) {
+	if (status->unfinished > 0) {
+		status->kind = PAE_STAGE_STATUS_RUNNING;
+		return;
+	}
+	/* a halt stands while the stage retries its failures; fixed, they count as done */
+	if (status->done + status->failed > 0 && status->failure_ratio > failure_threshold) {
+		status->kind = PAE_STAGE_STATUS_HALTED;
+		status->since = MAX(last_end, gate);
+		return;
+	}
+	if (planned_here) {
 		status->kind = PAE_STAGE_STATUS_RUNNING;
 		return;
 	}

@@ -257,6 +257,13 @@ test_planner_stage_evaluate_func(void **state)
 	/* planned here but no action yet */
 	pae_stage_evaluate(NULL, 0, 0.5, TRUE, 10, 1000, 5000, &s);
 	assert_int_equal(s.kind, PAE_STAGE_STATUS_RUNNING);
+	/* a retry of the failures planned here does not lift a halt ... */
+	pae_stage_evaluate(mixed, G_N_ELEMENTS(mixed), 0.2, TRUE, 10, 1000, 5000, &s);
+	assert_int_equal(s.kind, PAE_STAGE_STATUS_HALTED);
+	assert_int_equal(s.since, 300);
+	/* ... but holds a stage that passed so far */
+	pae_stage_evaluate(mixed, G_N_ELEMENTS(mixed), 0.3, TRUE, 10, 1000, 5000, &s);
+	assert_int_equal(s.kind, PAE_STAGE_STATUS_RUNNING);
 	/* nothing anywhere: not started until the gate has been open for the settle time */
 	pae_stage_evaluate(NULL, 0, 0.5, FALSE, 1000, 500, 1400, &s);
 	assert_int_equal(s.kind, PAE_STAGE_STATUS_NOT_STARTED);
