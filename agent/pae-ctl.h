@@ -45,6 +45,12 @@ gboolean
 pae_ctl_cmd_baseline(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
 pae_ctl_cmd_change(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_plan(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_exception(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_incidents(PaeCtl *ctl, gchar **args, GError **error);
 
 /* shared by the commands that show VMs */
 void

@@ -9,6 +9,7 @@
 
 #include "pae-action.h"
 #include "pae-error.h"
+#include "pae-store-compliance.h"
 #include "pae-store-plans.h"
 
 #define PAE_STORE_PLAN_COLUMNS                                                                     \
@@ -323,6 +324,35 @@ pae_store_has_active_item(PaeStore *self,
 	if (pae_store_step_row(self, stmt, error) != 1)
 		return FALSE;
 	return sqlite3_column_int64(stmt, 0) > 0;
+}
+
+/**
+ * pae_store_list_plan_patch_names:
+ *
+ * Returns: (transfer container): pae_store_patch_key() to name, for every
+ * patch of a plan item whose metadata is cached
+ */
+GHashTable *
+pae_store_list_plan_patch_names(PaeStore *self, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	gint rc;
+
+	stmt = pae_store_prepare(self,
+				 "SELECT DISTINCT p.site, p.fixlet_id, p.name FROM patches p "
+				 "JOIN plan_items i ON i.site = p.site AND i.fixlet_id = p.fixlet_id",
+				 error);
+	if (stmt == NULL)
+		return NULL;
+	while ((rc = pae_store_step_row(self, stmt, error)) == 1)
+		g_hash_table_insert(names,
+				    pae_store_patch_key(pae_store_column_text(stmt, 0),
+							pae_store_column_text(stmt, 1)),
+				    g_strdup(pae_store_column_text(stmt, 2)));
+	if (rc < 0)
+		return NULL;
+	return g_steal_pointer(&names);
 }
 
 gint64

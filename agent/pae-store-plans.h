@@ -38,6 +38,8 @@ pae_store_has_active_item(PaeStore *self,
 			  const gchar *site,
 			  const gchar *fixlet_id,
 			  GError **error);
+GHashTable *
+pae_store_list_plan_patch_names(PaeStore *self, GError **error);
 
 gint64
 pae_store_add_exception(PaeStore *self, PaeException *exception, GError **error);

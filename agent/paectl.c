@@ -29,6 +29,12 @@ static const PaeCtlCommand pae_ctl_commands[] = {
     {"baseline", "UUID|NAME [--wait]", "apply everything a VM misses, now", pae_ctl_cmd_baseline, TRUE},
     {"change", "list|show|approve|reject", "changes; the agent sees approvals at its next cycle",
      pae_ctl_cmd_change, TRUE},
+    {"plan", "[--all] [UUID|NAME|KEY]", "the windows to come; a VM's in its time and UTC",
+     pae_ctl_cmd_plan, FALSE},
+    {"exception", "add|list|remove", "a customer's exclusions, deferrals and freezes",
+     pae_ctl_cmd_exception, TRUE},
+    {"incidents", "[--all]", "what automation could not do: open incidents", pae_ctl_cmd_incidents,
+     FALSE},
 };
 
 static const PaeCtlCommand *
