@@ -322,14 +322,31 @@ pae_bigfix_client_setup(PaeBigfixClient *self,
 	return TRUE;
 }
 
+/*
+ * libcurl sends a request again, once, when a reused connection dies before
+ * any reply: harmless for a query, a second action for POST /api/actions.
+ * Requests that change something get a connection of their own, so the
+ * caller alone decides whether to try again (after looking for the key).
+ */
+static gboolean
+pae_bigfix_client_is_idempotent(const gchar *method, const gchar *path)
+{
+	return g_strcmp0(method, "GET") == 0 ||
+	       (g_strcmp0(method, "POST") == 0 && g_str_has_prefix(path, "/api/query"));
+}
+
 static gboolean
 pae_bigfix_client_set_method(PaeBigfixClient *self,
 			     const gchar *method,
+			     const gchar *path,
 			     const gchar *body,
 			     struct curl_slist *headers)
 {
 	CURLcode rc = CURLE_OK;
 
+	rc |= curl_easy_setopt(self->curl,
+			       CURLOPT_FRESH_CONNECT,
+			       pae_bigfix_client_is_idempotent(method, path) ? 0L : 1L);
 	if (g_strcmp0(method, "POST") == 0) {
 		rc |= curl_easy_setopt(self->curl, CURLOPT_POST, 1L);
 		rc |= curl_easy_setopt(self->curl,
@@ -399,7 +416,7 @@ pae_bigfix_client_perform(PaeBigfixClient *self,
 	}
 	if (!pae_bigfix_client_setup(self, url, &transfer, errbuf, error))
 		return NULL;
-	if (!pae_bigfix_client_set_method(self, method, body, headers)) {
+	if (!pae_bigfix_client_set_method(self, method, path, body, headers)) {
 		g_set_error_literal(
 			error, PAE_ERROR, PAE_ERROR_INTERNAL, "libcurl refused an option");
 		return NULL;

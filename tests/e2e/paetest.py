@@ -255,6 +255,69 @@ class Virsh:
         self.keeper.stop()
 
 
+class Journald:
+    """systemd-journald on its global socket: the one running, or one started
+    here by PID and cleaned up after (only one test may use it at a time)."""
+
+    DIR = "/run/systemd/journal"
+    SOCKET = DIR + "/socket"
+    LEFTOVERS = ("socket", "stdout", "dev-log", "io.systemd.journal", "syslog",
+                 "kernel-seqnum")
+
+    def __init__(self, workdir):
+        self.log_path = os.path.join(workdir, "journald.log")
+        self.process = None
+        self.made_dir = False
+        self.before = set()
+
+    @classmethod
+    def answers(cls):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            sock.connect(cls.SOCKET)
+            return True
+        except OSError:
+            return False
+        finally:
+            sock.close()
+
+    def start(self):
+        if self.answers():
+            return self
+        self.made_dir = not os.path.isdir(self.DIR)
+        os.makedirs(self.DIR, exist_ok=True)
+        self.before = set(os.listdir(self.DIR))
+        self.process = Process(["/lib/systemd/systemd-journald"], self.log_path)
+        wait_until(lambda: self.answers() or not self.process.alive(), what="journald's socket")
+        if not self.process.alive():
+            raise RuntimeError("journald died:\n" + self.process.output())
+        return self
+
+    def entries(self, *matches):
+        """Entries matching journalctl's FIELD=VALUE arguments, as dicts."""
+        result = subprocess.run(["journalctl", "--no-pager", "-o", "json", *matches],
+                                capture_output=True, text=True, timeout=60)
+        return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.stop()
+        self.process = None
+        for name in self.LEFTOVERS:
+            try:
+                os.unlink(os.path.join(self.DIR, name))
+            except FileNotFoundError:
+                pass
+        for name in set(os.listdir(self.DIR)) - self.before:
+            shutil.rmtree(os.path.join(self.DIR, name), ignore_errors=True)
+        if self.made_dir:
+            try:
+                os.rmdir(self.DIR)
+            except OSError:
+                pass
+
+
 class NotifySocket:
     """The service manager's side of sd_notify: collects what the agent sends."""
 
@@ -433,6 +496,11 @@ class PaeTestCase(unittest.TestCase):
         hook = LibvirtHook(spool_dir)
         self.later(hook.uninstall)
         return hook.install()
+
+    def start_journald(self):
+        journald = Journald(self.workdir).start()
+        self.later(journald.stop)
+        return journald
 
     def start_virsh(self, uri):
         virsh = Virsh(uri, self.workdir)
