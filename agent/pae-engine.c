@@ -54,6 +54,7 @@ struct _PaeEngine {
 	gint cycles; /* atomic */
 	gboolean reconcile_soon;
 	gboolean check_soon;
+	gboolean schedule_soon;
 };
 
 G_DEFINE_TYPE(PaeEngine, pae_engine, G_TYPE_OBJECT)
@@ -91,14 +92,15 @@ pae_engine_warn(const gchar *job, GError *error)
 
 /* the scheduler follows every reconcile, and runs at least every check interval */
 static void
-pae_engine_run_scheduler(PaeEngineContext *ctx, gboolean reconciled, PaeTime *next)
+pae_engine_run_scheduler(PaeEngine *self, PaeEngineContext *ctx, gboolean reconciled, PaeTime *next)
 {
 	g_autoptr(GError) error = NULL;
 	PaeScheduleSummary schedule;
 
-	if (!reconciled && !ctx->plans_requested &&
+	if (!reconciled && !ctx->plans_requested && !self->schedule_soon &&
 	    !pae_engine_pass_due(ctx, "schedule", ctx->config->check_interval, next))
 		return;
+	self->schedule_soon = FALSE;
 	if (!pae_scheduler_run(ctx, &schedule, &error)) {
 		pae_engine_warn("schedule", error);
 		return;
@@ -115,7 +117,7 @@ pae_engine_run_scheduler(PaeEngineContext *ctx, gboolean reconciled, PaeTime *ne
 
 /* change records opened, polled and closed; then plans' next steps are due */
 static void
-pae_engine_run_plans(PaeEngineContext *ctx, PaeTime *next)
+pae_engine_run_plans(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) plans = NULL;
@@ -125,6 +127,12 @@ pae_engine_run_plans(PaeEngineContext *ctx, PaeTime *next)
 	if (!pae_plans_run(ctx, &summary, &error)) {
 		pae_engine_warn("plans", error);
 		return;
+	}
+	/* a plan that ended frees its patches, and may let a later stage go */
+	if (summary.closed + summary.missed + summary.rejected + summary.cancelled > 0 ||
+	    ctx->plans_requested) {
+		self->schedule_soon = TRUE;
+		*next = now;
 	}
 	plans = pae_store_list_plans(ctx->store, TRUE, 10000, NULL);
 	for (guint i = 0; plans != NULL && i < plans->len; i++) {
@@ -167,8 +175,8 @@ pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 			g_clear_error(&error);
 		}
 	}
-	pae_engine_run_scheduler(ctx, reconciled, next);
-	pae_engine_run_plans(ctx, next);
+	pae_engine_run_scheduler(self, ctx, reconciled, next);
+	pae_engine_run_plans(self, ctx, next);
 	if (!pae_outbox_run(ctx, &outbox, &error)) {
 		pae_engine_warn("outbox", error);
 		g_clear_error(&error);

@@ -451,51 +451,62 @@ typedef struct {
 	GString *evidence;
 } PaePlansTally;
 
-static gboolean
-pae_plans_judge_target(PaeEngineContext *ctx,
-		       PaePlan *plan,
-		       PaeAction *action,
-		       PaeActionTarget *target,
-		       PaePlansTally *tally,
-		       GError **error)
+/* the evidence line of one target, and its count; reads only */
+static void
+pae_plans_tally_target(PaeEngineContext *ctx, PaeAction *action, PaeActionTarget *target, PaePlansTally *tally)
 {
 	PaePatchRef *ref = action->patches->pdata[0];
-	g_autofree gchar *patch = g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
 	g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, target->vm_uuid, NULL, NULL);
 
 	g_string_append_printf(tally->evidence,
-			       "%s (%s): %s %s%s%s\n",
+			       "%s (%s): %s/%s %s%s%s\n",
 			       vm != NULL ? vm->name : "?",
 			       target->vm_uuid,
-			       patch,
+			       ref->site,
+			       ref->fixlet_id,
 			       pae_outcome_to_string(target->outcome),
 			       target->status != NULL ? ", " : "",
 			       target->status != NULL ? target->status : "");
+	if (target->outcome == PAE_OUTCOME_DONE)
+		tally->done++;
+	else if (target->outcome == PAE_OUTCOME_FAILED)
+		tally->failed++;
+	else
+		tally->other++;
+}
+
+/* a failure raises an incident; a success resolves earlier ones */
+static gboolean
+pae_plans_alert_target(PaeEngineContext *ctx, PaePlan *plan, PaeAction *action, PaeActionTarget *target, GError **error)
+{
+	PaePatchRef *ref = action->patches->pdata[0];
+	g_autofree gchar *patch = g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
+	g_autoptr(PaeIncident) incident = NULL;
+	g_autoptr(PaeVm) vm = NULL;
+
 	if (target->outcome == PAE_OUTCOME_DONE) {
 		g_autofree gchar *resolution = g_strdup_printf("applied by action %s", action->action_id);
-		tally->done++;
-		return pae_alerts_resolve(ctx, PAE_INCIDENT_PATCH_FAILED, target->vm_uuid, patch, resolution, error);
+		return pae_alerts_resolve(ctx, PAE_INCIDENT_PATCH_FAILED, target->vm_uuid, patch, resolution, error) &&
+		       pae_alerts_resolve(ctx, PAE_INCIDENT_DEADLINE_MISSED, target->vm_uuid, patch, resolution, error);
 	}
-	if (target->outcome == PAE_OUTCOME_FAILED) {
-		g_autoptr(PaeIncident) incident = pae_incident_new(PAE_INCIDENT_PATCH_FAILED);
-		tally->failed++;
-		incident->vm_uuid = g_strdup(target->vm_uuid);
-		incident->patch = g_strdup(patch);
-		incident->action_id = g_strdup(action->action_id);
-		incident->change_id = g_strdup(plan->change_id);
-		incident->tenant = g_strdup(plan->tenant);
-		incident->message = g_strdup_printf("patch %s failed on %s (%s) in action %s%s%s; it is "
-						    "placed again in a later window",
-						    patch,
-						    vm != NULL ? vm->name : target->vm_uuid,
-						    target->status != NULL ? target->status : "failed",
-						    action->action_id != NULL ? action->action_id : "?",
-						    plan->change_id != NULL ? ", change " : "",
-						    plan->change_id != NULL ? plan->change_id : "");
-		return pae_alerts_raise(ctx, incident, error);
-	}
-	tally->other++;
-	return TRUE;
+	if (target->outcome != PAE_OUTCOME_FAILED)
+		return TRUE;
+	vm = pae_store_get_vm(ctx->store, target->vm_uuid, NULL, NULL);
+	incident = pae_incident_new(PAE_INCIDENT_PATCH_FAILED);
+	incident->vm_uuid = g_strdup(target->vm_uuid);
+	incident->patch = g_strdup(patch);
+	incident->action_id = g_strdup(action->action_id);
+	incident->change_id = g_strdup(plan->change_id);
+	incident->tenant = g_strdup(plan->tenant);
+	incident->message = g_strdup_printf("patch %s failed on %s (%s) in action %s%s%s; it is "
+					    "placed again in a later window",
+					    patch,
+					    vm != NULL ? vm->name : target->vm_uuid,
+					    target->status != NULL ? target->status : "failed",
+					    action->action_id != NULL ? action->action_id : "?",
+					    plan->change_id != NULL ? ", change " : "",
+					    plan->change_id != NULL ? plan->change_id : "");
+	return pae_alerts_raise(ctx, incident, error);
 }
 
 static PaeChangeCloseCode
@@ -508,7 +519,12 @@ pae_plans_close_code(const PaePlansTally *tally)
 	return PAE_CHANGE_CLOSE_UNSUCCESSFUL;
 }
 
-/* a scheduled plan whose actions all finished: evidence, incidents, closure */
+/*
+ * A scheduled plan whose actions all finished: the change is closed with
+ * the evidence first, outside any transaction (closing is idempotent, so a
+ * crash before the plan is recorded closed closes it again harmlessly),
+ * then incidents and the plan's end are recorded together.
+ */
 static gboolean
 pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
 {
@@ -516,9 +532,9 @@ pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary,
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 	g_autoptr(GError) failure = NULL;
 	g_autofree gchar *detail = NULL;
-	PaePlansTally tally = {0};
-	PaeChangeCloseCode code;
 	g_autoptr(GString) evidence = g_string_new(NULL);
+	PaePlansTally tally = {.evidence = evidence};
+	PaeChangeCloseCode code;
 
 	if (actions == NULL)
 		return FALSE;
@@ -526,23 +542,23 @@ pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary,
 		if (!pae_plans_action_is_final(actions->pdata[i]))
 			return TRUE;
 	}
-	/* close the change first: a crash after it closes it again, harmlessly */
-	tally.evidence = evidence;
+	for (guint i = 0; i < actions->len; i++) {
+		PaeAction *action = actions->pdata[i];
+		for (guint j = 0; j < action->targets->len; j++)
+			pae_plans_tally_target(ctx, action, action->targets->pdata[j], &tally);
+	}
+	code = pae_plans_close_code(&tally);
+	if (!pae_plans_close_change(ctx, plan, code, evidence->str, &failure))
+		return pae_plans_defer(ctx, plan, failure, error);
 	txn = pae_store_transaction_begin(ctx->store, error);
 	if (txn == NULL)
 		return FALSE;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
 		for (guint j = 0; j < action->targets->len; j++) {
-			if (!pae_plans_judge_target(ctx, plan, action, action->targets->pdata[j], &tally, error))
+			if (!pae_plans_alert_target(ctx, plan, action, action->targets->pdata[j], error))
 				return FALSE;
 		}
-	}
-	code = pae_plans_close_code(&tally);
-	if (!pae_plans_close_change(ctx, plan, code, evidence->str, &failure)) {
-		/* the incidents raised wait for the same retry */
-		g_clear_pointer(&txn, pae_store_transaction_free);
-		return pae_plans_defer(ctx, plan, failure, error);
 	}
 	plan->state = PAE_PLAN_STATE_CLOSED;
 	g_free(plan->change_state);

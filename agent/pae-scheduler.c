@@ -369,13 +369,27 @@ pae_schedule_raise_late(PaeSchedulePass *pass,
 	return pae_alerts_raise(pass->ctx, incident, error);
 }
 
+/*
+ * The wall-clock window as the policy states it: a zone whose start fell in
+ * a DST gap still shares its batch, and each computer's clock resolves the
+ * gap as the planner did (the first valid instant after it).
+ */
+static PaeTime
+pae_schedule_nominal_start(const PaeWindow *window, const PaeWindowSpec *spec)
+{
+	g_autoptr(GDateTime) dt =
+	    g_date_time_new_utc(window->year, window->month, window->day, (gint)spec->start / 60, (gint)spec->start % 60, 0);
+	return dt != NULL ? pae_time_from_datetime(dt) : window->wall_start;
+}
+
 /* the plan a placed item joins: one per (tenant, category, mode, window) */
 static PaePlan *
 pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDecision *decision, GError **error)
 {
 	const PaeStage *stage = s->policy->stages->pdata[decision->stage];
 	PaeActionTimeMode mode = decision->absolute ? PAE_ACTION_TIME_UTC : PAE_ACTION_TIME_LOCAL;
-	PaeTime window_start = decision->absolute ? decision->window.start : decision->window.wall_start;
+	PaeTime window_start = decision->absolute ? decision->window.start
+						  : pae_schedule_nominal_start(&decision->window, &stage->window);
 	g_autoptr(GDateTime) dt = pae_time_to_datetime(window_start);
 	g_autofree gchar *stamp = g_date_time_format(dt, decision->absolute ? "%Y%m%dT%H%MZ" : "%Y%m%dT%H%ML");
 	g_autofree gchar *base = g_strdup_printf("pae:c:%s:%s:%s:%s",
@@ -423,20 +437,20 @@ pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDeci
 	plan->stage = decision->stage;
 	plan->time_mode = mode;
 	plan->window_start = window_start;
-	plan->window_end = decision->absolute ? decision->window.end : decision->window.wall_end;
+	plan->window_end = decision->absolute ? decision->window.end : window_start + stage->window.length;
 	if (decision->absolute) {
 		/* UTC semantics: the range is read on the UTC clock */
 		range_window.wall_start = range_window.start;
 		range_window.wall_end = range_window.end;
 		tz = g_time_zone_new_utc();
-	} else {
-		tz = g_time_zone_new_identifier(s->vm->timezone);
-		if (tz == NULL)
-			tz = g_time_zone_new_utc();
-	}
-	if (pae_window_get_daily_range(&range_window, tz, &range_start, &range_end)) {
-		plan->range_start = (gint)range_start;
-		plan->range_end = (gint)range_end;
+		if (pae_window_get_daily_range(&range_window, tz, &range_start, &range_end)) {
+			plan->range_start = (gint)range_start;
+			plan->range_end = (gint)range_end;
+		}
+	} else if (stage->window.length < G_TIME_SPAN_DAY) {
+		/* as stated, on each computer's clock */
+		plan->range_start = (gint)stage->window.start * 60;
+		plan->range_end = (gint)((stage->window.start * 60 + stage->window.length / G_USEC_PER_SEC) % 86400);
 	}
 	plan->first_start = decision->window.start;
 	plan->state = PAE_PLAN_STATE_PLANNED;
