@@ -20,6 +20,7 @@
 #include "pae-compliance.h"
 #include "pae-error.h"
 #include "pae-mapping.h"
+#include "pae-alerts.h"
 #include "pae-reconciler.h"
 #include "pae-store-compliance.h"
 #include "pae-store-requests.h"
@@ -159,6 +160,30 @@ pae_reconcile_record_mapping(PaeEngineContext *ctx,
 	return TRUE;
 }
 
+/* nobody can patch a VM the patch server does not know: a person must look */
+static gboolean
+pae_reconcile_alert_unmanaged(PaeEngineContext *ctx, const PaeVm *vm, PaeComplianceState state, GError **error)
+{
+	g_autoptr(PaeIncident) incident = NULL;
+
+	if (state != PAE_COMPLIANCE_UNMANAGED)
+		return pae_alerts_resolve(ctx,
+					  PAE_INCIDENT_VM_UNMANAGED,
+					  vm->uuid,
+					  NULL,
+					  "a patch-server computer reports for it",
+					  error);
+	incident = pae_incident_new(PAE_INCIDENT_VM_UNMANAGED);
+	incident->vm_uuid = g_strdup(vm->uuid);
+	incident->tenant = g_strdup(vm->tenant);
+	incident->message = g_strdup_printf("%s (%s) is unmanaged: no patch-server computer has "
+					    "reported its UUID within the grace period; is the "
+					    "client installed and registered?",
+					    vm->name,
+					    vm->uuid);
+	return pae_alerts_raise(ctx, incident, error);
+}
+
 static gboolean
 pae_reconcile_vm(PaeEngineContext *ctx,
 		 PaeReconcileFetch *fetch,
@@ -209,6 +234,8 @@ pae_reconcile_vm(PaeEngineContext *ctx,
 	    (record->state == PAE_COMPLIANCE_NON_COMPLIANT && record->missing != old->missing)) {
 		g_autofree gchar *detail = pae_reconcile_describe_state(record->state, record->missing);
 		if (!pae_engine_record(ctx, vm->uuid, "compliance", record->computer_id, detail, error))
+			return FALSE;
+		if (!pae_reconcile_alert_unmanaged(ctx, vm, record->state, error))
 			return FALSE;
 	}
 	return pae_store_put_compliance(ctx->store, record, error);

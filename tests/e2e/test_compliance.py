@@ -97,6 +97,20 @@ class ComplianceTest(PaeTestCase):
         self.reconcile()
         self.wait_state(ORPHAN[0], "unmanaged")
         self.assertIn("compliance", self.agent.history_kinds(ORPHAN[0]))
+        # one open incident, however many passes find it unmanaged
+        self.reconcile()
+        incidents = [i for i in self.agent.paectl("incidents")["incidents"]
+                     if i["kind"] == "vm-unmanaged" and i["vm"] == ORPHAN[1]]
+        self.assertEqual(len(incidents), 1)
+        # its client registers: the incident is resolved
+        self.emulator.admin("POST", "computers", {"id": 1099, "name": ORPHAN[0],
+                                                  "uuid": ORPHAN[1], "timezone": "UTC"})
+        self.reconcile()
+        self.assertEqual([i for i in self.agent.paectl("incidents")["incidents"]
+                          if i["kind"] == "vm-unmanaged" and i["vm"] == ORPHAN[1]], [])
+        resolved = [i for i in self.agent.paectl("incidents", "--all")["incidents"]
+                    if i["kind"] == "vm-unmanaged" and i["vm"] == ORPHAN[1]]
+        self.assertIsNotNone(resolved[0]["resolved"])
 
     def test_baseline_outcomes(self):
         self.reconcile()
