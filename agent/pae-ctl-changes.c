@@ -17,6 +17,7 @@
 #include "pae-error.h"
 #include "pae-json.h"
 #include "pae-store-changes.h"
+#include "pae-store-requests.h"
 #include "pae-table.h"
 
 #define PAE_CTL_CHANGE_USAGE                                                                       \
@@ -321,6 +322,14 @@ pae_ctl_change_decide(PaeCtl *ctl,
 					parsed->reason,
 					pae_ctl_change_now(ctl),
 					error) ||
+	    /* the agent looks at its plans at once, not at the next poll */
+	    pae_store_add_request(ctl->store,
+				  "plans",
+				  NULL,
+				  parsed->change_id,
+				  who,
+				  pae_ctl_change_now(ctl),
+				  error) == 0 ||
 	    !pae_store_transaction_commit(txn, error))
 		return FALSE;
 	if (ctl->json)

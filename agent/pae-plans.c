@@ -637,7 +637,10 @@ pae_plans_run(PaeEngineContext *ctx, PaePlansSummary *summary, GError **error)
 		return FALSE;
 	for (guint i = 0; i < plans->len; i++) {
 		PaePlan *plan = plans->pdata[i];
-		if (plan->next_attempt > now || g_cancellable_is_cancelled(ctx->cancellable))
+		/* asked to look (a decision on a change): waiting for approval is not a failure to back off from */
+		gboolean asked = ctx->plans_requested && plan->state == PAE_PLAN_STATE_CHANGE_OPEN &&
+				 plan->last_error == NULL;
+		if ((plan->next_attempt > now && !asked) || g_cancellable_is_cancelled(ctx->cancellable))
 			continue;
 		if (!pae_plans_step(ctx, plan, summary, error))
 			return FALSE;

@@ -61,6 +61,10 @@ pae_requests_handle(PaeEngineContext *ctx, PaeRequest *request, GError **error)
 	} else if (g_strcmp0(request->kind, "check") == 0) {
 		ctx->check_requested = TRUE;
 		result = g_strdup("check started");
+	} else if (g_strcmp0(request->kind, "plans") == 0) {
+		/* a change was approved or rejected: its plan moves on now */
+		ctx->plans_requested = TRUE;
+		result = g_strdup("plans looked at");
 	} else if (g_strcmp0(request->kind, "baseline") == 0) {
 		if (!pae_requests_baseline(ctx, request, &result, error))
 			return FALSE;

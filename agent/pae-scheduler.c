@@ -515,6 +515,39 @@ pae_schedule_place(PaeSchedulePass *pass,
 	return TRUE;
 }
 
+/*
+ * The VM's exceptions, and a rejected change's answer as one more: the
+ * patch does not go back into the window that was refused. The array
+ * borrows the VM's exceptions; @refusal is the caller's.
+ */
+static GPtrArray *
+pae_schedule_exceptions(PaeSchedulePass *pass,
+			PaeScheduleVm *s,
+			const PaePatchInfo *patch,
+			PaeException **refusal,
+			GError **error)
+{
+	PaeTime rejected =
+	    pae_store_get_rejected_until(pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, error);
+	GPtrArray *exceptions;
+
+	if (rejected < 0)
+		return NULL;
+	exceptions = g_ptr_array_new();
+	for (guint i = 0; i < s->exceptions->len; i++)
+		g_ptr_array_add(exceptions, s->exceptions->pdata[i]);
+	if (rejected > pass->now) {
+		*refusal = pae_exception_new(PAE_EXCEPTION_DEFER, s->vm->uuid);
+		(*refusal)->site = g_strdup(patch->site);
+		(*refusal)->fixlet_id = g_strdup(patch->fixlet_id);
+		(*refusal)->until = rejected;
+		(*refusal)->expires = rejected;
+		(*refusal)->reason = g_strdup("its change for that window was rejected");
+		g_ptr_array_add(exceptions, *refusal);
+	}
+	return exceptions;
+}
+
 static gboolean
 pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *missing, GError **error)
 {
@@ -523,6 +556,8 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	PaePlanInput input = {0};
 	PaePlanDecision decision = {0};
 	g_autoptr(GError) error_local = NULL;
+	g_autoptr(GPtrArray) exceptions = NULL;
+	g_autoptr(PaeException) refusal = NULL;
 	gboolean ok = TRUE;
 
 	if (pae_store_has_active_item(pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, &error_local))
@@ -534,6 +569,9 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	if (pae_fleet_covers(&pass->fleet, s->record->computer_id, patch, s->record->report))
 		return TRUE;
 	pass->summary->considered++;
+	exceptions = pae_schedule_exceptions(pass, s, patch, &refusal, error);
+	if (exceptions == NULL)
+		return FALSE;
 	if (s->stage > 0 && s->stage < s->policy->stages->len)
 		pae_schedule_stage_status(pass, s->policy, patch, s->stage - 1, &previous);
 	input.now = pass->now;
@@ -541,7 +579,7 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	input.vm = s->vm;
 	input.patch = patch;
 	input.previous = s->stage > 0 && s->stage < s->policy->stages->len ? &previous : NULL;
-	input.exceptions = s->exceptions;
+	input.exceptions = exceptions;
 	pae_planner_decide(&input, &decision);
 	g_debug("%s %s/%s: %s, %s",
 		s->vm->name,

@@ -158,6 +158,36 @@ pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *
 	return pae_store_step_done(self, stmt, error);
 }
 
+/**
+ * pae_store_get_rejected_until:
+ *
+ * Returns: the end of the last window a rejected change kept the patch from
+ * on the VM, 0 when none, -1 on error
+ */
+PaeTime
+pae_store_get_rejected_until(PaeStore *self,
+			     const gchar *vm_uuid,
+			     const gchar *site,
+			     const gchar *fixlet_id,
+			     GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	stmt = pae_store_prepare(self,
+				 "SELECT COALESCE(MAX(i.end_us), 0) FROM plan_items i JOIN plans p ON "
+				 "p.key = i.plan_key WHERE i.vm_uuid = ?1 AND i.site = ?2 AND "
+				 "i.fixlet_id = ?3 AND p.state = 'rejected'",
+				 error);
+	if (stmt == NULL)
+		return -1;
+	pae_store_bind_text(stmt, 1, vm_uuid);
+	pae_store_bind_text(stmt, 2, site);
+	pae_store_bind_text(stmt, 3, fixlet_id);
+	if (pae_store_step_row(self, stmt, error) != 1)
+		return -1;
+	return sqlite3_column_int64(stmt, 0);
+}
+
 static PaePlan *
 pae_store_plan_from_row(sqlite3_stmt *stmt)
 {

@@ -24,6 +24,12 @@ pae_store_set_plan_item_action(PaeStore *self,
 			       PaePlanItem *item,
 			       const gchar *action_key,
 			       GError **error);
+PaeTime
+pae_store_get_rejected_until(PaeStore *self,
+			     const gchar *vm_uuid,
+			     const gchar *site,
+			     const gchar *fixlet_id,
+			     GError **error);
 gboolean
 pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *vm_uuid, GError **error);
 PaePlan *

@@ -138,9 +138,14 @@ class PolicyTest(PaeTestCase):
             stage = v["name"].split("-")[0]
             self.virsh.define(domain_xml(v["name"], v["uuid"], category=stage,
                                          clock_tz=v["zone"]), self.workdir)
+        self.agent = None
+
+    def start_agent(self, extra=""):
         self.agent = self.make_agent(self.libvirtd.uri(),
                                      f"clock_file={self.clock.path}\n" + AGENT
-                                     + self.emulator.config() + POLICY)
+                                     + self.emulator.config() + POLICY + extra)
+        self.agent.start(env={"PAE_JOURNAL_SOCKET": self.journald.SOCKET})
+        return self.agent
 
     def set_clock(self, iso):
         self.emulator.admin("POST", "clock", {"set": iso})
@@ -182,7 +187,7 @@ class PolicyTest(PaeTestCase):
         self.emulator.admin("POST", "faults", {"kind": "reset", "phase": "after",
                                                "method": "POST", "path": "/api/actions",
                                                "count": 1})
-        self.agent.start(env={"PAE_JOURNAL_SOCKET": self.journald.SOCKET})
+        self.start_agent()
         wait_until(lambda: {v["uuid"] for v in VMS} <= {v["uuid"] for v in self.agent.vms()},
                    what="every VM known")
         self.agent.paectl("exception", "add", "--vm", "production-lon", "--kind", "exclude",
@@ -284,6 +289,43 @@ class PolicyTest(PaeTestCase):
         self.assertEqual(closed, {"production": "successful"})
         self.assertEqual(self.agent.stop(), 0)
 
+    def change_of(self, stamp):
+        found = [c for c in self.changes() if c["correlation_id"].endswith(stamp)]
+        return found[0] if found else None
+
+    def wait_change(self, stamp, state):
+        return wait_until(lambda: (lambda c: c and c["state"] == state and c)(
+            self.change_of(stamp)), what=f"the change of {stamp} {state}")
+
+    def test_approval_missed_window_and_rejection(self):
+        self.start_agent("[changes]\nrequire_approval=true\n")
+        # the test stage's change waits for approval; nothing reaches the server
+        change = self.wait_change("test:20260307T0200L", "new")
+        self.agent.reconcile()
+        self.assertEqual(self.window_actions(), [])
+        self.agent.paectl("change", "approve", change["change_id"])
+        self.wait_actions("test", str(CRITICAL), 1)
+
+        # dev is planned after test passed; nobody approves Sunday's change in time
+        self.set_clock("2026-03-07T12:00:00Z")
+        self.wait_change("dev:20260308T0200L", "new")
+        self.set_clock("2026-03-08T12:00:00Z")
+        self.wait_change("dev:20260308T0200L", "cancelled")
+        history = self.agent.vm("dev-lon")["history"]
+        self.assertIn("plan-missed", [h["kind"] for h in history])
+        self.assertEqual(self.window_actions("dev"), [])
+
+        # its VMs go to the next Sunday, beside Sydney's plan; rejected, they
+        # are not put back into that window but into the one after
+        wait_until(lambda: self.change_of("dev:20260315T0200L-2"), what="a second plan for the 15th")
+        for stamp in ("dev:20260315T0200L", "dev:20260315T0200L-2"):
+            change = self.wait_change(stamp, "new")
+            self.agent.paectl("change", "reject", change["change_id"], "--reason", "freeze week")
+        self.wait_change("dev:20260322T0200L", "new")
+        self.assertEqual(self.window_actions("dev"), [])
+        plans = [p for p in self.agent.paectl("plan")["plans"]
+                 if p["key"].endswith("dev:20260322T0200L")]
+        self.assertEqual([(p["vm_count"], p["state"]) for p in plans], [(4, "change-open")])
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
