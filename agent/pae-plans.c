@@ -250,14 +250,12 @@ pae_plans_stage_name(PaeEngineContext *ctx, PaePlan *plan)
 	return plan->category;
 }
 
-/* the wall-clock or UTC stamp of the window, as in action keys */
-static gchar *
+/* the window's stamp as the plan's key has it ("20260307T0200L", "…-2"), for action keys */
+static const gchar *
 pae_plans_window_stamp(PaePlan *plan)
 {
-	g_autoptr(GDateTime) dt = pae_time_to_datetime(plan->window_start);
-	return g_date_time_format(dt,
-				  plan->time_mode == PAE_ACTION_TIME_LOCAL ? "%Y%m%dT%H%ML"
-									   : "%Y%m%dT%H%MZ");
+	const gchar *colon = strrchr(plan->key, ':');
+	return colon != NULL ? colon + 1 : plan->key;
 }
 
 /* one intended action for one patch of the plan, aimed at every VM missing it */
@@ -269,7 +267,7 @@ pae_plans_intend_action(PaeEngineContext *ctx,
 			GError **error)
 {
 	PaePlanItem *first = items->pdata[0];
-	g_autofree gchar *stamp = pae_plans_window_stamp(plan);
+	const gchar *stamp = pae_plans_window_stamp(plan);
 	g_autoptr(PaeAction) action = NULL;
 	PaeTime now = pae_clock_get_now(ctx->clock);
 	g_autofree gchar *detail = NULL;
@@ -630,6 +628,7 @@ gboolean
 pae_plans_run(PaeEngineContext *ctx, PaePlansSummary *summary, GError **error)
 {
 	g_autoptr(GPtrArray) plans = pae_store_list_plans(ctx->store, TRUE, 10000, error);
+	g_autoptr(GError) error_local = NULL;
 	PaeTime now = pae_clock_get_now(ctx->clock);
 
 	memset(summary, 0, sizeof(*summary));
@@ -642,8 +641,13 @@ pae_plans_run(PaeEngineContext *ctx, PaePlansSummary *summary, GError **error)
 				 plan->last_error == NULL;
 		if ((plan->next_attempt > now && !asked) || g_cancellable_is_cancelled(ctx->cancellable))
 			continue;
-		if (!pae_plans_step(ctx, plan, summary, error))
-			return FALSE;
+		if (!pae_plans_step(ctx, plan, summary, &error_local)) {
+			/* one plan's trouble must not hold the others back */
+			g_warning("plan %s: %s", plan->key, error_local->message);
+			if (!pae_plans_defer(ctx, plan, error_local, error))
+				return FALSE;
+			g_clear_error(&error_local);
+		}
 	}
 	return TRUE;
 }

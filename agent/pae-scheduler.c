@@ -27,6 +27,7 @@
 #include "pae-alerts.h"
 #include "pae-compliance.h"
 #include "pae-error.h"
+#include "pae-plans.h"
 #include "pae-scheduler.h"
 #include "pae-store-compliance.h"
 #include "pae-store-plans.h"
@@ -672,6 +673,68 @@ pae_schedule_commit(PaeSchedulePass *pass, GError **error)
 	return TRUE;
 }
 
+/* does an exception made after the item was planned now keep it out */
+static gboolean
+pae_schedule_item_excepted(const PaeException *e, const PaePlanItem *item)
+{
+	if (!pae_exception_matches(e, item->site, item->fixlet_id))
+		return FALSE;
+	switch (e->kind) {
+	case PAE_EXCEPTION_EXCLUDE:
+		return TRUE;
+	case PAE_EXCEPTION_DEFER:
+		return item->start < e->until;
+	case PAE_EXCEPTION_FREEZE:
+		return item->start < e->until && item->end > e->starts;
+	default:
+		return FALSE;
+	}
+}
+
+/*
+ * Exceptions made after a VM's patches were planned: the VM leaves its
+ * plans (actions not yet under way are stopped) and this pass places what
+ * it misses again, under the exception.
+ */
+static gboolean
+pae_schedule_honour_exceptions(PaeSchedulePass *pass, GError **error)
+{
+	g_autoptr(GPtrArray) exceptions =
+	    pae_store_list_exceptions(pass->ctx->store, NULL, TRUE, pass->now, error);
+	g_autoptr(GHashTable) withdrawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	if (exceptions == NULL)
+		return FALSE;
+	for (guint i = 0; i < exceptions->len; i++) {
+		PaeException *e = exceptions->pdata[i];
+		g_autoptr(GPtrArray) plans = NULL;
+		gboolean hit = FALSE;
+
+		if (g_hash_table_contains(withdrawn, e->vm_uuid))
+			continue;
+		plans = pae_store_list_plans_for_vm(pass->ctx->store, e->vm_uuid, TRUE, error);
+		if (plans == NULL)
+			return FALSE;
+		for (guint j = 0; j < plans->len && !hit; j++) {
+			PaePlan *plan = plans->pdata[j];
+			for (guint k = 0; k < plan->items->len && !hit; k++) {
+				PaePlanItem *item = plan->items->pdata[k];
+				hit = g_strcmp0(item->vm_uuid, e->vm_uuid) == 0 && pae_schedule_item_excepted(e, item);
+			}
+		}
+		if (hit) {
+			g_autofree gchar *reason = g_strdup_printf("exception #%" G_GINT64_FORMAT " (%s) by %s",
+								   e->id,
+								   e->reason,
+								   e->requester);
+			if (!pae_plans_withdraw_vm(pass->ctx, e->vm_uuid, PAE_PLANS_WITHDRAW_NOT_STARTED, reason, error))
+				return FALSE;
+			g_hash_table_add(withdrawn, g_strdup(e->vm_uuid));
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 pae_schedule_all(PaeSchedulePass *pass, GError **error)
 {
@@ -692,6 +755,8 @@ pae_schedule_all(PaeSchedulePass *pass, GError **error)
 	g_ptr_array_sort(work, pae_schedule_vm_compare);
 	txn = pae_store_transaction_begin(pass->ctx->store, error);
 	if (txn == NULL)
+		return FALSE;
+	if (!pae_schedule_honour_exceptions(pass, error))
 		return FALSE;
 	for (guint i = 0; i < work->len; i++) {
 		PaeScheduleVm *s = work->pdata[i];

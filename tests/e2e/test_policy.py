@@ -19,6 +19,13 @@ a simulated clock from Monday 2026-03-02:
   right after, leave exactly one action per key;
 * incidents are journald entries with their MESSAGE_ID, read back with
   journalctl.
+
+With approval required, nothing reaches the patch server before
+`paectl change approve`; a change not approved before its window is
+cancelled and its patches go to the next window; a rejected change keeps
+them out of its window. An exception made after planning takes its VM out
+of the plan (its action is replaced by one without it) and the VM's other
+patches are placed again.
 """
 
 import datetime
@@ -326,6 +333,31 @@ class PolicyTest(PaeTestCase):
         plans = [p for p in self.agent.paectl("plan")["plans"]
                  if p["key"].endswith("dev:20260322T0200L")]
         self.assertEqual([(p["vm_count"], p["state"]) for p in plans], [(4, "change-open")])
+
+    def test_exception_after_planning(self):
+        self.start_agent()
+        self.wait_actions("test", str(HIGH), 1)
+        ktm = vm("test", "ktm")
+        self.agent.paectl("exception", "add", "--vm", ktm["name"], "--kind", "exclude",
+                          "--patch", f"{SITE}/{HIGH}", "--reason", "kernel pinned by the vendor",
+                          "--requester", "app-owner")
+        self.agent.reconcile()
+
+        def open_targets(fixlet):
+            actions = [a for a in self.window_actions("test", str(fixlet)) if a["state"] == "Open"]
+            return sorted(i for a in actions for i in a["target"]["ids"])
+        everyone = sorted(vm("test", z)["computer"] for z, _ in ZONES)
+        # the excluded patch: its action stopped and replaced without the VM
+        wait_until(lambda: open_targets(HIGH) == sorted(set(everyone) - {ktm["computer"]}),
+                   what="the high patch without the excepted VM")
+        self.assertTrue([a for a in self.window_actions("test", str(HIGH))
+                         if a["state"] == "Stopped"])
+        # its other patch is placed again, in the same window
+        wait_until(lambda: open_targets(CRITICAL) == everyone, what="the critical patch on every VM")
+        kinds = self.agent.history_kinds(ktm["uuid"])
+        for kind in ("action-withdrawn", "plan-left", "planned"):
+            self.assertIn(kind, kinds)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
