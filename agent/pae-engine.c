@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "pae-alerts.h"
+#include "pae-backoff.h"
 #include "pae-checker.h"
 #include "pae-engine-context.h"
 #include "pae-engine.h"
@@ -55,6 +56,9 @@ struct _PaeEngine {
 	gboolean reconcile_soon;
 	gboolean check_soon;
 	gboolean schedule_soon;
+	/* incident delivery backs off while its backend is away (real time) */
+	gint64 alerts_retry_at;
+	guint alerts_failures;
 };
 
 G_DEFINE_TYPE(PaeEngine, pae_engine, G_TYPE_OBJECT)
@@ -144,15 +148,34 @@ pae_engine_run_plans(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 	}
 }
 
+/* incidents to the backend; while it is away, tried again from 1 s up to 5 min apart */
 static void
-pae_engine_deliver_alerts(PaeEngineContext *ctx)
+pae_engine_deliver_alerts(PaeEngine *self, PaeEngineContext *ctx)
 {
 	g_autoptr(GError) error = NULL;
 	guint delivered = 0;
+	gint64 now = g_get_monotonic_time();
 
-	if (!pae_alerts_deliver(ctx, &delivered, &error))
-		pae_engine_warn("incidents", error);
-	else if (delivered > 0)
+	if (now < self->alerts_retry_at && !ctx->alerts_pending)
+		return;
+	if (!pae_alerts_deliver(ctx, &delivered, &error)) {
+		GTimeSpan delay = pae_backoff_delay(self->alerts_failures++,
+						    G_TIME_SPAN_SECOND,
+						    5 * G_TIME_SPAN_MINUTE,
+						    g_random_double());
+		self->alerts_retry_at = now + delay;
+		/* the first failure is news; the retries are not */
+		if (self->alerts_failures == 1)
+			pae_engine_warn("incidents", error);
+		else
+			g_debug("incidents: %s", error->message);
+		return;
+	}
+	if (self->alerts_failures > 0)
+		g_info("incidents are delivered again");
+	self->alerts_failures = 0;
+	self->alerts_retry_at = 0;
+	if (delivered > 0)
 		g_debug("%u incident record%s delivered", delivered, delivered == 1 ? "" : "s");
 }
 
@@ -198,7 +221,7 @@ pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 			*next = pae_clock_get_now(ctx->clock);
 		}
 	}
-	pae_engine_deliver_alerts(ctx);
+	pae_engine_deliver_alerts(self, ctx);
 }
 
 /* the earliest retry of an intended or stopping action */

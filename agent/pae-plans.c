@@ -190,6 +190,9 @@ pae_plans_change_request(PaeEngineContext *ctx, PaePlan *plan)
 }
 
 static gboolean
+pae_plans_poll_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error);
+
+static gboolean
 pae_plans_open_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
 {
 	g_autoptr(GError) failure = NULL;
@@ -212,7 +215,10 @@ pae_plans_open_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *sum
 	summary->changes_opened++;
 	detail = g_strdup_printf("change %s opened for plan %s", change_id, plan->key);
 	g_info("%s", detail);
-	return pae_plans_commit(ctx, plan, "change-opened", detail, error);
+	if (!pae_plans_commit(ctx, plan, "change-opened", detail, error))
+		return FALSE;
+	/* a standard change is approved as it opens: no need to wait a cycle */
+	return pae_plans_poll_change(ctx, plan, summary, error);
 }
 
 /* the patches of the plan, each with the items that carry it */

@@ -284,6 +284,7 @@ pae_schedule_load_planned_here(PaeSchedulePass *pass, GError **error)
  */
 static void
 pae_schedule_stage_status(PaeSchedulePass *pass,
+			  const gchar *tenant,
 			  const PaeTenantPolicy *policy,
 			  const PaePatchInfo *patch,
 			  guint k,
@@ -293,8 +294,8 @@ pae_schedule_stage_status(PaeSchedulePass *pass,
 
 	for (guint j = 0; j <= k; j++) {
 		const PaeStage *stage = policy->stages->pdata[j];
-		g_autoptr(GArray) targets = pae_fleet_stage_targets(&pass->fleet, policy->tenant, stage->name, patch);
-		g_autofree gchar *key = pae_schedule_stage_key(policy->tenant, stage->name, patch);
+		g_autoptr(GArray) targets = pae_fleet_stage_targets(&pass->fleet, tenant, stage->name, patch);
+		g_autofree gchar *key = pae_schedule_stage_key(tenant, stage->name, patch);
 
 		pae_stage_evaluate((const PaeStageTarget *)(gpointer)targets->data,
 				   targets->len,
@@ -315,6 +316,7 @@ pae_schedule_stage_status(PaeSchedulePass *pass,
 
 static gboolean
 pae_schedule_raise_halt(PaeSchedulePass *pass,
+			const gchar *tenant,
 			const PaeTenantPolicy *policy,
 			guint stage_index,
 			const PaePatchInfo *patch,
@@ -322,19 +324,19 @@ pae_schedule_raise_halt(PaeSchedulePass *pass,
 			GError **error)
 {
 	const PaeStage *before = policy->stages->pdata[stage_index - 1];
-	g_autofree gchar *key = pae_schedule_stage_key(policy->tenant, before->name, patch);
+	g_autofree gchar *key = pae_schedule_stage_key(tenant, before->name, patch);
 	g_autoptr(PaeIncident) incident = NULL;
 
 	if (!g_hash_table_add(pass->halted, g_steal_pointer(&key)))
 		return TRUE;
 	incident = pae_incident_new(PAE_INCIDENT_STAGE_HALTED);
 	incident->patch = g_strdup_printf("%s/%s", patch->site, patch->fixlet_id);
-	incident->tenant = g_strdup(policy->tenant);
+	incident->tenant = g_strdup(tenant);
 	incident->message = g_strdup_printf("stage %s of tenant %s halted for patch %s/%s (%s): "
 					    "%u of %u failed (%.0f%%, threshold %.0f%%); later "
 					    "stages are not patched",
 					    before->name,
-					    policy->tenant,
+					    tenant,
 					    patch->site,
 					    patch->fixlet_id,
 					    patch->name != NULL ? patch->name : "?",
@@ -574,7 +576,7 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	if (exceptions == NULL)
 		return FALSE;
 	if (s->stage > 0 && s->stage < s->policy->stages->len)
-		pae_schedule_stage_status(pass, s->policy, patch, s->stage - 1, &previous);
+		pae_schedule_stage_status(pass, s->vm->tenant, s->policy, patch, s->stage - 1, &previous);
 	input.now = pass->now;
 	input.policy = s->policy;
 	input.vm = s->vm;
@@ -582,12 +584,16 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	input.previous = s->stage > 0 && s->stage < s->policy->stages->len ? &previous : NULL;
 	input.exceptions = exceptions;
 	pae_planner_decide(&input, &decision);
-	g_debug("%s %s/%s: %s, %s",
+	g_debug("%s %s/%s: %s, %s (stage before: %s, %u done, %u failed, %u unfinished)",
 		s->vm->name,
 		patch->site,
 		patch->fixlet_id,
 		pae_plan_verdict_to_string(decision.verdict),
-		decision.reason);
+		decision.reason,
+		input.previous != NULL ? pae_stage_status_kind_to_string(previous.kind) : "none",
+		previous.done,
+		previous.failed,
+		previous.unfinished);
 	switch (decision.verdict) {
 	case PAE_PLAN_PLACE:
 		ok = pae_schedule_place(pass, s, patch, &decision, error);
@@ -599,7 +605,7 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	default:
 		pass->summary->skipped++;
 		if (input.previous != NULL && previous.kind == PAE_STAGE_STATUS_HALTED)
-			ok = pae_schedule_raise_halt(pass, s->policy, s->stage, patch, &previous, error);
+			ok = pae_schedule_raise_halt(pass, s->vm->tenant, s->policy, s->stage, patch, &previous, error);
 		break;
 	}
 	pae_plan_decision_clear(&decision);

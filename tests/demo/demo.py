@@ -16,8 +16,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
-from paetest import (PAECTL, SRCDIR, Agent, Clock, Emulator, Libvirtd, Virsh,  # noqa: E402
-                     domain_xml, wait_until)
+from paetest import (PAECTL, SRCDIR, Agent, Clock, Emulator, Journald, Libvirtd,  # noqa: E402
+                     Virsh, domain_xml, wait_until)
+from demo_policy import incidents, policy  # noqa: E402
 
 BOLD = "\033[1m" if sys.stdout.isatty() else ""
 RESET = "\033[0m" if sys.stdout.isatty() else ""
@@ -52,7 +53,9 @@ class Demo:
             print(result.stderr, end="")
 
     def settle(self, vm, kind):
-        wait_until(lambda: kind in self.agent.history_kinds(vm)[-3:], what=f"{kind} of {vm}")
+        # the engine's own records come in between: look at what libvirt said
+        wait_until(lambda: kind in self.agent.history_kinds(vm, "event")[-2:],
+                   what=f"{kind} of {vm}")
 
     def advance(self, seconds, why):
         now = self.emulator.admin("POST", "clock", {"advance": seconds})["now"]
@@ -61,6 +64,9 @@ class Demo:
     def start(self):
         self.say("starting libvirtd (test driver), the BigFix emulator and pae-agent")
         self.clock = Clock(self.workdir, start="2026-03-02T00:00:00Z", rate=0)
+        # incidents are journald alerts: the one running, or one started here
+        self.journald = Journald(self.workdir).start()
+        self.stoppers.append(self.journald.stop)
         self.libvirtd = Libvirtd(self.workdir).start()
         self.stoppers.append(self.libvirtd.stop)
         self.emulator = Emulator(self.workdir, self.clock, SCENARIO)
@@ -163,6 +169,8 @@ def main():
         demo.start()
         demo.lifecycle()
         demo.compliance()
+        policy(demo)
+        incidents(demo)
     finally:
         demo.stop()
     return 0
