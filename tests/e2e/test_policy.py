@@ -70,6 +70,11 @@ POLICY = """\
     approve_after=0
     deadline=60d
 
+    [severity:low]
+    cadence=weekly Saturday
+    approve_after=0
+    deadline=1d
+
     [stage:test]
     days=Sat
     start=02:00
@@ -252,8 +257,13 @@ class PolicyTest(PaeTestCase):
         self.assertEqual(sorted(by_start), ["20260308T0200L", "20260315T0200L"])
         self.assertEqual(by_start["20260315T0200L"]["target"]["ids"],
                          [vm("dev", "syd")["computer"]])
-        # the high patch never leaves the halted test stage
+        # the high patch never leaves the halted test stage; its failures are
+        # tried again in the test stage's next window
         self.assertEqual(self.window_actions("dev", str(HIGH)), [])
+        retry = [a for a in self.wait_actions("test", str(HIGH), 2)
+                 if ":20260314T0200L:" in a["title"]]
+        self.assertEqual(sorted(retry[0]["target"]["ids"]),
+                         [vm("test", "lon")["computer"], vm("test", "nyc")["computer"]])
         halted = wait_until(lambda: self.journald.entries(f"MESSAGE_ID={STAGE_HALTED}",
                                                           f"PAE_PATCH={SITE}/{HIGH}"),
                             what="the stage-halted alert")
@@ -302,7 +312,7 @@ class PolicyTest(PaeTestCase):
 
     def wait_change(self, stamp, state):
         return wait_until(lambda: (lambda c: c and c["state"] == state and c)(
-            self.change_of(stamp)), what=f"the change of {stamp} {state}")
+            self.change_of(stamp)), timeout=40, what=f"the change of {stamp} {state}")
 
     def test_approval_missed_window_and_rejection(self):
         self.start_agent("[changes]\nrequire_approval=true\n")
@@ -312,6 +322,7 @@ class PolicyTest(PaeTestCase):
         self.assertEqual(self.window_actions(), [])
         self.agent.paectl("change", "approve", change["change_id"])
         self.wait_actions("test", str(CRITICAL), 1)
+        self.wait_actions("test", str(HIGH), 1)
 
         # dev is planned after test passed; nobody approves Sunday's change in time
         self.set_clock("2026-03-07T12:00:00Z")
@@ -335,7 +346,19 @@ class PolicyTest(PaeTestCase):
         self.assertEqual([(p["vm_count"], p["state"]) for p in plans], [(4, "change-open")])
 
     def test_exception_after_planning(self):
+        # a low patch due a day after its release cannot wait for Saturday
+        low = {"site": SITE, "id": 801103, "name": "RHSA-2026:1103: tzdata (Low)",
+               "severity": "Low", "release_date": "2026-03-02"}
+        self.emulator.admin("POST", "fixlets", low)
+        syd = vm("test", "syd")
+        self.emulator.admin("POST", f"computer/{syd['computer']}/relevance", {"add": [801103]})
         self.start_agent()
+        late = wait_until(lambda: self.journald.entries("MESSAGE_ID=d6364219444540169f572018ea4806fd",
+                                                        f"PAE_VM_UUID={syd['uuid']}"),
+                          what="the deadline alert")
+        self.assertIn("before its deadline", late[0]["MESSAGE"])
+        items = self.agent.paectl("plan", syd["name"])["items"]
+        self.assertEqual([i["late"] for i in items if i["fixlet_id"] == "801103"], [True])
         self.wait_actions("test", str(HIGH), 1)
         ktm = vm("test", "ktm")
         self.agent.paectl("exception", "add", "--vm", ktm["name"], "--kind", "exclude",
