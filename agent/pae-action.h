@@ -50,7 +50,7 @@ typedef struct {
 	gint attempts;
 	PaeTime next_attempt;
 	gchar *last_error;
-	gchar *plan_key; /* nullable: the plan it carries out */
+	gchar *plan_key;    /* nullable: the plan it carries out */
 	GPtrArray *patches; /* PaePatchRef */
 	GPtrArray *targets; /* PaeActionTarget */
 } PaeAction;

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "pae-alerts.h"
+
 #include "pae-error.h"
 #include "pae-store-plans.h"
 #include "pae-store-vms.h"
@@ -34,11 +35,11 @@ pae_alerts_raise(PaeEngineContext *ctx, PaeIncident *incident, GError **error)
 	gint64 id;
 
 	incident->raised = pae_clock_get_now(ctx->clock);
-	subject = pae_incident_subject(incident->kind,
-				       incident->vm_uuid,
-				       incident->patch,
-				       incident->kind == PAE_INCIDENT_STAGE_HALTED ? incident->tenant
-										   : NULL);
+	subject = pae_incident_subject(
+		incident->kind,
+		incident->vm_uuid,
+		incident->patch,
+		incident->kind == PAE_INCIDENT_STAGE_HALTED ? incident->tenant : NULL);
 	id = pae_store_raise_incident(ctx->store, subject, incident, error);
 	if (id < 0)
 		return FALSE;
@@ -83,7 +84,12 @@ pae_alerts_resolve(PaeEngineContext *ctx,
 	g_info("%s incident resolved: %s", pae_incident_kind_to_string(kind), resolution);
 	if (vm_uuid == NULL)
 		return TRUE;
-	return pae_engine_record(ctx, vm_uuid, "incident-resolved", pae_incident_kind_to_string(kind), resolution, error);
+	return pae_engine_record(ctx,
+				 vm_uuid,
+				 "incident-resolved",
+				 pae_incident_kind_to_string(kind),
+				 resolution,
+				 error);
 }
 
 static gboolean
@@ -92,7 +98,8 @@ pae_alerts_deliver_one(PaeEngineContext *ctx, PaeIncidentRecord *record, GError 
 	gboolean resolved = record->resolved != 0;
 
 	if (record->incident->vm_uuid != NULL) {
-		g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, record->incident->vm_uuid, NULL, NULL);
+		g_autoptr(PaeVm) vm =
+			pae_store_get_vm(ctx->store, record->incident->vm_uuid, NULL, NULL);
 		if (vm != NULL)
 			record->incident->vm_name = g_strdup(vm->name);
 	}
@@ -101,18 +108,17 @@ pae_alerts_deliver_one(PaeEngineContext *ctx, PaeIncidentRecord *record, GError 
 	    !pae_incidents_raise(ctx->config->incidents, record->incident, error))
 		return FALSE;
 	/* marked at once: a failing resolve must not raise it a second time */
-	if (!record->delivered &&
-	    !pae_store_mark_incident_delivered(ctx->store, record->incident->incident_id, FALSE, error))
+	if (!record->delivered && !pae_store_mark_incident_delivered(
+					  ctx->store, record->incident->incident_id, FALSE, error))
 		return FALSE;
 	if (!resolved)
 		return TRUE;
 	if (ctx->config->incidents != NULL &&
-	    !pae_incidents_resolve(ctx->config->incidents, record->incident, record->resolution, error))
+	    !pae_incidents_resolve(
+		    ctx->config->incidents, record->incident, record->resolution, error))
 		return FALSE;
-	return pae_store_mark_incident_delivered(ctx->store,
-						 record->incident->incident_id,
-						 resolved,
-						 error);
+	return pae_store_mark_incident_delivered(
+		ctx->store, record->incident->incident_id, resolved, error);
 }
 
 /**

@@ -12,8 +12,9 @@
 
 #include "config.h"
 
-#include "pae-action.h"
 #include "pae-catchup.h"
+
+#include "pae-action.h"
 #include "pae-compliance.h"
 #include "pae-error.h"
 #include "pae-store-actions.h"
@@ -43,17 +44,23 @@ pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *sub
 /* patches of @missing not already in an intended or open action for the VM,
  * other than a window action */
 static GPtrArray *
-pae_catchup_uncovered(PaeEngineContext *ctx, const gchar *vm_uuid, GPtrArray *missing, GError **error)
+pae_catchup_uncovered(PaeEngineContext *ctx,
+		      const gchar *vm_uuid,
+		      GPtrArray *missing,
+		      GError **error)
 {
-	g_autoptr(GPtrArray) actions = pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
-	g_autoptr(GHashTable) covered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) actions =
+		pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
+	g_autoptr(GHashTable) covered =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *uncovered;
 
 	if (actions == NULL)
 		return NULL;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
-		if (action->state != PAE_ACTION_STATE_INTENDED && action->state != PAE_ACTION_STATE_OPEN)
+		if (action->state != PAE_ACTION_STATE_INTENDED &&
+		    action->state != PAE_ACTION_STATE_OPEN)
 			continue;
 		/* a window action waits for its window; "at once" does not wait for it,
 		 * and the window finds the patch no longer relevant */
@@ -69,7 +76,8 @@ pae_catchup_uncovered(PaeEngineContext *ctx, const gchar *vm_uuid, GPtrArray *mi
 		PaeMissingPatch *m = missing->pdata[i];
 		g_autofree gchar *key = pae_store_patch_key(m->info->site, m->info->fixlet_id);
 		if (!g_hash_table_contains(covered, key))
-			g_ptr_array_add(uncovered, pae_patch_ref_new(m->info->site, m->info->fixlet_id));
+			g_ptr_array_add(uncovered,
+					pae_patch_ref_new(m->info->site, m->info->fixlet_id));
 	}
 	return uncovered;
 }
@@ -103,7 +111,11 @@ pae_catchup_plan(PaeEngineContext *ctx,
 		return FALSE;
 	record = pae_store_get_compliance(ctx->store, vm_uuid, NULL);
 	if (record == NULL || record->computer_id == NULL) {
-		g_set_error(error, PAE_ERROR, PAE_ERROR_BUSY, "no patch-server computer reports %s yet", vm->name);
+		g_set_error(error,
+			    PAE_ERROR,
+			    PAE_ERROR_BUSY,
+			    "no patch-server computer reports %s yet",
+			    vm->name);
 		return FALSE;
 	}
 	if (!pae_compliance_report_is_trusted(record->report, record->trust_after)) {
@@ -143,7 +155,8 @@ pae_catchup_plan(PaeEngineContext *ctx,
 	g_ptr_array_add(action->targets, pae_action_target_new(vm_uuid, record->computer_id));
 	if (!pae_store_add_action(ctx->store, action, error))
 		return FALSE;
-	detail = g_strdup_printf("%s, at once, on computer %s", action->summary, record->computer_id);
+	detail = g_strdup_printf(
+		"%s, at once, on computer %s", action->summary, record->computer_id);
 	if (!pae_engine_record(ctx, vm_uuid, "action-planned", action->key, detail, error))
 		return FALSE;
 	ctx->outbox_requested = TRUE;

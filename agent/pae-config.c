@@ -10,42 +10,43 @@
 
 #include "config.h"
 
+#include "pae-config.h"
+
 #include <string.h>
 
-#include "pae-config.h"
 #include "pae-error.h"
 #include "pae-vm.h"
 
 static const gchar *const pae_config_agent_keys[] = {
-    "libvirt_uri",
-    "state_directory",
-    "database",
-    "spool_directory",
-    "default_timezone",
-    "reconcile_interval",
-    "reconnect_min",
-    "reconnect_max",
-    "keepalive_interval",
-    "keepalive_count",
-    "batch_delay",
-    "batch_max",
-    "tick_interval",
-    "log_target",
-    "debug_domains",
-    "clock_file",
-    "metrics_file",
-    "default_tenant",
-    "default_category",
-    "agent_id",
-    "patch_server",
-    "check_interval",
-    "unmanaged_grace",
-    "action_lifetime",
-    "change_management",
-    "incidents",
-    "baseline_timeout",
-    "revert_report_wait",
-    NULL,
+	"libvirt_uri",
+	"state_directory",
+	"database",
+	"spool_directory",
+	"default_timezone",
+	"reconcile_interval",
+	"reconnect_min",
+	"reconnect_max",
+	"keepalive_interval",
+	"keepalive_count",
+	"batch_delay",
+	"batch_max",
+	"tick_interval",
+	"log_target",
+	"debug_domains",
+	"clock_file",
+	"metrics_file",
+	"default_tenant",
+	"default_category",
+	"agent_id",
+	"patch_server",
+	"check_interval",
+	"unmanaged_grace",
+	"action_lifetime",
+	"change_management",
+	"incidents",
+	"baseline_timeout",
+	"revert_report_wait",
+	NULL,
 };
 
 const gchar *const *
@@ -130,7 +131,7 @@ pae_config_load_paths(PaeConfig *self, PaeConfigFile *cf)
 	g_autofree gchar *default_state = pae_config_default_state_directory();
 
 	self->state_directory =
-	    pae_config_file_get_string(cf, "agent", "state_directory", default_state);
+		pae_config_file_get_string(cf, "agent", "state_directory", default_state);
 	if (!g_path_is_absolute(self->state_directory)) {
 		pae_config_file_add_problem(cf,
 					    "agent",
@@ -139,11 +140,11 @@ pae_config_load_paths(PaeConfig *self, PaeConfigFile *cf)
 					    self->state_directory);
 	}
 	self->database = pae_config_resolve_path(
-	    self->state_directory,
-	    pae_config_file_get_string(cf, "agent", "database", "state.db"));
+		self->state_directory,
+		pae_config_file_get_string(cf, "agent", "database", "state.db"));
 	self->spool_directory = pae_config_resolve_path(
-	    self->state_directory,
-	    pae_config_file_get_string(cf, "agent", "spool_directory", "spool"));
+		self->state_directory,
+		pae_config_file_get_string(cf, "agent", "spool_directory", "spool"));
 	self->clock_file = pae_config_file_get_string(cf, "agent", "clock_file", NULL);
 	if (self->clock_file != NULL && self->clock_file[0] == '\0')
 		g_clear_pointer(&self->clock_file, g_free);
@@ -176,12 +177,13 @@ pae_config_load_engine(PaeConfig *self, PaeConfigFile *cf)
 		self->agent_id = g_strdup(g_get_host_name());
 	}
 	if (!pae_config_agent_id_is_valid(self->agent_id))
-		pae_config_file_add_problem(cf,
-					    "agent",
-					    "agent_id",
-					    "'%s' is not a valid agent id (letters, digits, '.', '_', "
-					    "'-'; at most 64)",
-					    self->agent_id);
+		pae_config_file_add_problem(
+			cf,
+			"agent",
+			"agent_id",
+			"'%s' is not a valid agent id (letters, digits, '.', '_', "
+			"'-'; at most 64)",
+			self->agent_id);
 	self->patch_server_name = pae_config_file_get_string(cf, "agent", "patch_server", "none");
 	self->check_interval = pae_config_file_get_duration(cf,
 							    "agent",
@@ -189,12 +191,8 @@ pae_config_load_engine(PaeConfig *self, PaeConfigFile *cf)
 							    5 * G_TIME_SPAN_MINUTE,
 							    G_TIME_SPAN_SECOND,
 							    G_TIME_SPAN_DAY);
-	self->unmanaged_grace = pae_config_file_get_duration(cf,
-							     "agent",
-							     "unmanaged_grace",
-							     G_TIME_SPAN_HOUR,
-							     0,
-							     30 * G_TIME_SPAN_DAY);
+	self->unmanaged_grace = pae_config_file_get_duration(
+		cf, "agent", "unmanaged_grace", G_TIME_SPAN_HOUR, 0, 30 * G_TIME_SPAN_DAY);
 	self->action_lifetime = pae_config_file_get_duration(cf,
 							     "agent",
 							     "action_lifetime",
@@ -214,7 +212,7 @@ pae_config_load_engine(PaeConfig *self, PaeConfigFile *cf)
 								G_TIME_SPAN_MINUTE,
 								7 * G_TIME_SPAN_DAY);
 	self->changes_name =
-	    pae_config_file_get_string(cf, "agent", "change_management", "builtin");
+		pae_config_file_get_string(cf, "agent", "change_management", "builtin");
 	self->incidents_name = pae_config_file_get_string(cf, "agent", "incidents", "journald");
 }
 
@@ -243,8 +241,7 @@ pae_config_load_patch_server(PaeConfig *self, PaeConfigFile *cf)
 
 	if (g_strcmp0(self->patch_server_name, "none") == 0)
 		return;
-	self->patch_server =
-	    pae_patch_server_new(self->patch_server_name, cf, self->clock, &error);
+	self->patch_server = pae_patch_server_new(self->patch_server_name, cf, self->clock, &error);
 	if (self->patch_server == NULL && pae_config_file_get_problem_count(cf) == problems)
 		pae_config_file_add_problem(cf, "agent", "patch_server", "%s", error->message);
 }
@@ -257,10 +254,11 @@ pae_config_load_itsm(PaeConfig *self, PaeConfigFile *cf)
 	guint problems = pae_config_file_get_problem_count(cf);
 
 	if (g_strcmp0(self->changes_name, "none") != 0) {
-		self->changes =
-		    pae_changes_new(self->changes_name, cf, self->clock, self->database, &error);
+		self->changes = pae_changes_new(
+			self->changes_name, cf, self->clock, self->database, &error);
 		if (self->changes == NULL && pae_config_file_get_problem_count(cf) == problems)
-			pae_config_file_add_problem(cf, "agent", "change_management", "%s", error->message);
+			pae_config_file_add_problem(
+				cf, "agent", "change_management", "%s", error->message);
 		g_clear_error(&error);
 	}
 	problems = pae_config_file_get_problem_count(cf);
@@ -278,29 +276,31 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
 
 	pae_config_file_expect_group(cf, "agent", pae_config_agent_keys);
 	self->libvirt_uri =
-	    pae_config_file_get_string(cf, "agent", "libvirt_uri", "qemu:///system");
+		pae_config_file_get_string(cf, "agent", "libvirt_uri", "qemu:///system");
 	if (self->libvirt_uri[0] == '\0')
 		pae_config_file_add_problem(cf, "agent", "libvirt_uri", "must not be empty");
 	pae_config_load_paths(self, cf);
 	self->default_timezone =
-	    pae_config_file_get_timezone(cf, "agent", "default_timezone", "UTC");
+		pae_config_file_get_timezone(cf, "agent", "default_timezone", "UTC");
 	self->default_tenant = pae_config_file_get_string(cf, "agent", "default_tenant", "default");
 	if (!pae_vm_name_is_valid(self->default_tenant))
-		pae_config_file_add_problem(cf,
-					    "agent",
-					    "default_tenant",
-					    "'%s' is not a valid tenant name (letters, digits, '.', "
-					    "'_', '-'; at most 64)",
-					    self->default_tenant);
+		pae_config_file_add_problem(
+			cf,
+			"agent",
+			"default_tenant",
+			"'%s' is not a valid tenant name (letters, digits, '.', "
+			"'_', '-'; at most 64)",
+			self->default_tenant);
 	self->default_category =
-	    pae_config_file_get_string(cf, "agent", "default_category", "production");
+		pae_config_file_get_string(cf, "agent", "default_category", "production");
 	if (!pae_vm_name_is_valid(self->default_category))
-		pae_config_file_add_problem(cf,
-					    "agent",
-					    "default_category",
-					    "'%s' is not a valid category name (letters, digits, '.', "
-					    "'_', '-'; at most 64)",
-					    self->default_category);
+		pae_config_file_add_problem(
+			cf,
+			"agent",
+			"default_category",
+			"'%s' is not a valid category name (letters, digits, '.', "
+			"'_', '-'; at most 64)",
+			self->default_category);
 	self->reconcile_interval = pae_config_file_get_duration(cf,
 								"agent",
 								"reconcile_interval",
@@ -320,29 +320,28 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
 							   1 * G_TIME_SPAN_SECOND,
 							   G_TIME_SPAN_DAY);
 	if (self->reconnect_max < self->reconnect_min)
-		pae_config_file_add_problem(cf,
-					    "agent",
-					    "reconnect_max",
-					    "must not be shorter than reconnect_min");
+		pae_config_file_add_problem(
+			cf, "agent", "reconnect_max", "must not be shorter than reconnect_min");
 	self->keepalive_interval =
-	    (gint)pae_config_file_get_integer(cf, "agent", "keepalive_interval", 5, 0, 3600);
+		(gint)pae_config_file_get_integer(cf, "agent", "keepalive_interval", 5, 0, 3600);
 	self->keepalive_count =
-	    (gint)pae_config_file_get_integer(cf, "agent", "keepalive_count", 5, 1, 100);
+		(gint)pae_config_file_get_integer(cf, "agent", "keepalive_count", 5, 1, 100);
 	self->batch_delay = pae_config_file_get_duration(cf,
 							 "agent",
 							 "batch_delay",
 							 G_TIME_SPAN_MILLISECOND * 50,
 							 0,
 							 10 * G_TIME_SPAN_SECOND);
-	self->batch_max = (guint)pae_config_file_get_integer(cf, "agent", "batch_max", 500, 1, 100000);
+	self->batch_max =
+		(guint)pae_config_file_get_integer(cf, "agent", "batch_max", 500, 1, 100000);
 	self->tick_interval = pae_config_file_get_duration(cf,
 							   "agent",
 							   "tick_interval",
 							   G_TIME_SPAN_MINUTE,
 							   G_TIME_SPAN_SECOND,
 							   G_TIME_SPAN_HOUR);
-	self->log_target = (PaeLogTarget)
-	    pae_config_file_get_choice(cf, "agent", "log_target", log_targets, PAE_LOG_TARGET_AUTO);
+	self->log_target = (PaeLogTarget)pae_config_file_get_choice(
+		cf, "agent", "log_target", log_targets, PAE_LOG_TARGET_AUTO);
 	self->debug_domains = pae_config_file_get_string(cf, "agent", "debug_domains", "");
 	pae_config_load_engine(self, cf);
 }

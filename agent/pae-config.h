@@ -5,11 +5,11 @@
  */
 #pragma once
 
+#include "pae-changes.h"
 #include "pae-clock.h"
 #include "pae-config-file.h"
-#include "pae-log.h"
-#include "pae-changes.h"
 #include "pae-incidents.h"
+#include "pae-log.h"
 #include "pae-patch-server.h"
 #include "pae-policy.h"
 

@@ -110,8 +110,8 @@ pae_ctl_patches_of_vm(PaeCtl *ctl, const gchar *which, GError **error)
 			       record != NULL ? pae_compliance_state_to_string(record->state)
 					      : "not reconciled yet");
 	if (missing->len > 0) {
-		g_autoptr(PaeTable) table =
-		    pae_table_new("SITE", "ID", "NAME", "SEVERITY", "RELEASED", "MISSING SINCE", NULL);
+		g_autoptr(PaeTable) table = pae_table_new(
+			"SITE", "ID", "NAME", "SEVERITY", "RELEASED", "MISSING SINCE", NULL);
 		g_autofree gchar *text = NULL;
 		for (guint i = 0; i < missing->len; i++) {
 			PaeMissingPatch *m = missing->pdata[i];
@@ -169,7 +169,7 @@ pae_ctl_cmd_patches(PaeCtl *ctl, gchar **args, GError **error)
 		g_string_append_printf(ctl->out, "%s\n", text);
 	} else {
 		g_autoptr(PaeTable) table =
-		    pae_table_new("SITE", "ID", "NAME", "SEVERITY", "RELEASED", "VMS", NULL);
+			pae_table_new("SITE", "ID", "NAME", "SEVERITY", "RELEASED", "VMS", NULL);
 		g_autofree gchar *text = NULL;
 		for (guint i = 0; i < missing->len; i++) {
 			PaeMissingPatch *m = missing->pdata[i];
@@ -208,7 +208,7 @@ pae_ctl_collect_status(PaeCtl *ctl, PaeCtlStatus *status, GError **error)
 	for (guint i = 0; i < vms->len; i++) {
 		PaeVm *vm = vms->pdata[i];
 		g_autoptr(PaeComplianceRecord) record =
-		    pae_store_get_compliance(ctl->store, vm->uuid, NULL);
+			pae_store_get_compliance(ctl->store, vm->uuid, NULL);
 		status->by_state[record != NULL ? record->state : PAE_COMPLIANCE_UNKNOWN]++;
 	}
 	for (guint s = 0; s < PAE_ACTION_STATE_LAST; s++) {
@@ -281,7 +281,8 @@ pae_ctl_cmd_status(PaeCtl *ctl, gchar **args, GError **error)
 		pae_json_key(json, "compliance");
 		pae_json_begin_object(json);
 		for (guint s = 0; s < PAE_COMPLIANCE_LAST; s++)
-			pae_json_member_int(json, pae_compliance_state_to_string(s), status.by_state[s]);
+			pae_json_member_int(
+				json, pae_compliance_state_to_string(s), status.by_state[s]);
 		pae_json_end_object(json);
 		pae_json_key(json, "actions");
 		pae_json_begin_object(json);

@@ -29,8 +29,8 @@ typedef struct {
 	gboolean reconcile_requested;
 	gboolean check_requested;
 	gboolean outbox_requested;
-	gboolean plans_requested;  /* the scheduler placed something, or a VM left a plan */
-	gboolean alerts_pending;   /* incidents raised or resolved, to deliver */
+	gboolean plans_requested; /* the scheduler placed something, or a VM left a plan */
+	gboolean alerts_pending;  /* incidents raised or resolved, to deliver */
 } PaeEngineContext;
 
 gboolean

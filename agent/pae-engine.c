@@ -18,11 +18,12 @@
 
 #include "config.h"
 
+#include "pae-engine.h"
+
 #include "pae-alerts.h"
 #include "pae-backoff.h"
 #include "pae-checker.h"
 #include "pae-engine-context.h"
-#include "pae-engine.h"
 #include "pae-error.h"
 #include "pae-observer.h"
 #include "pae-outbox.h"
@@ -253,11 +254,11 @@ pae_engine_cycle(PaeEngine *self, PaeStore *store)
 	/* one configuration for the whole cycle, even if a reload swaps it meanwhile */
 	g_autoptr(PaeConfig) config = pae_engine_dup_config(self);
 	PaeEngineContext ctx = {
-	    .store = store,
-	    .clock = self->clock,
-	    .config = config,
-	    .patch_server = config->patch_server,
-	    .cancellable = self->cancellable,
+		.store = store,
+		.clock = self->clock,
+		.config = config,
+		.patch_server = config->patch_server,
+		.cancellable = self->cancellable,
 	};
 	PaeTime next = G_MAXINT64;
 	guint handled = 0;
@@ -307,7 +308,8 @@ pae_engine_thread(gpointer user_data)
 	PaeEngine *self = user_data;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PaeConfig) config = pae_engine_dup_config(self);
-	g_autoptr(PaeStore) store = pae_store_open(config->database, PAE_STORE_OPEN_DEFAULT, &error);
+	g_autoptr(PaeStore) store =
+		pae_store_open(config->database, PAE_STORE_OPEN_DEFAULT, &error);
 
 	g_mutex_lock(&self->mutex);
 	self->started = TRUE;

@@ -25,18 +25,18 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "pae-planner.h"
+
+#include <string.h>
 
 /* a freeze may push a window out; this many tries always reach past any freeze */
 #define PAE_PLANNER_MAX_WINDOW_TRIES 400
 
 static const gchar *const pae_stage_status_names[] = {
-    [PAE_STAGE_STATUS_NOT_STARTED] = "not-started",
-    [PAE_STAGE_STATUS_RUNNING] = "running",
-    [PAE_STAGE_STATUS_PASSED] = "passed",
-    [PAE_STAGE_STATUS_HALTED] = "halted",
+	[PAE_STAGE_STATUS_NOT_STARTED] = "not-started",
+	[PAE_STAGE_STATUS_RUNNING] = "running",
+	[PAE_STAGE_STATUS_PASSED] = "passed",
+	[PAE_STAGE_STATUS_HALTED] = "halted",
 };
 
 const gchar *
@@ -102,7 +102,7 @@ pae_stage_evaluate(const PaeStageTarget *targets,
 	}
 	if (status->done + status->failed > 0)
 		status->failure_ratio =
-		    (gdouble)status->failed / (gdouble)(status->done + status->failed);
+			(gdouble)status->failed / (gdouble)(status->done + status->failed);
 	if (status->unfinished > 0) {
 		status->kind = PAE_STAGE_STATUS_RUNNING;
 		return;
@@ -129,7 +129,7 @@ pae_stage_evaluate(const PaeStageTarget *targets,
 	}
 	status->since = MAX(last_end, gate);
 	status->kind = status->failure_ratio > failure_threshold ? PAE_STAGE_STATUS_HALTED
-								  : PAE_STAGE_STATUS_PASSED;
+								 : PAE_STAGE_STATUS_PASSED;
 }
 
 /**
@@ -183,13 +183,14 @@ pae_planner_apply_exceptions(const PaePlanInput *input, PaePlanDecision *decisio
 			continue;
 		if (e->kind == PAE_EXCEPTION_EXCLUDE) {
 			g_autofree gchar *until = pae_planner_format_time(e->expires);
-			pae_planner_verdict(decision,
-					    PAE_PLAN_SKIP,
-					    g_strdup_printf("excluded by exception #%" G_GINT64_FORMAT
-							    " (%s) until %s",
-							    e->id,
-							    e->reason,
-							    until));
+			pae_planner_verdict(
+				decision,
+				PAE_PLAN_SKIP,
+				g_strdup_printf("excluded by exception #%" G_GINT64_FORMAT
+						" (%s) until %s",
+						e->id,
+						e->reason,
+						until));
 			return FALSE;
 		}
 		if (e->kind == PAE_EXCEPTION_DEFER)
@@ -232,12 +233,13 @@ pae_planner_apply_stage_gate(const PaePlanInput *input,
 		return FALSE;
 	}
 	if (input->previous->kind == PAE_STAGE_STATUS_HALTED) {
-		pae_planner_verdict(decision,
-				    PAE_PLAN_SKIP,
-				    g_strdup_printf("halted: %.0f%% of stage %s failed (threshold %.0f%%)",
-						    input->previous->failure_ratio * 100,
-						    before->name,
-						    before->failure_threshold * 100));
+		pae_planner_verdict(
+			decision,
+			PAE_PLAN_SKIP,
+			g_strdup_printf("halted: %.0f%% of stage %s failed (threshold %.0f%%)",
+					input->previous->failure_ratio * 100,
+					before->name,
+					before->failure_threshold * 100));
 		return FALSE;
 	}
 	decision->not_before = MAX(decision->not_before, input->previous->since + stage->soak);
@@ -286,9 +288,7 @@ pae_planner_local_midnight(const PaePlanInput *input, PaeTime due, gboolean abso
 
 /* the first window at or after not_before that no freeze overlaps */
 static gboolean
-pae_planner_find_window(const PaePlanInput *input,
-			const PaeStage *stage,
-			PaePlanDecision *decision)
+pae_planner_find_window(const PaePlanInput *input, const PaeStage *stage, PaePlanDecision *decision)
 {
 	g_autoptr(GTimeZone) tz = pae_planner_zone(input, decision->absolute);
 	PaeTime after = decision->not_before;
@@ -321,25 +321,24 @@ pae_planner_decide(const PaePlanInput *input, PaePlanDecision *decision)
 	memset(decision, 0, sizeof(*decision));
 	stage = pae_tenant_policy_find_stage(input->policy, input->vm->category, &decision->stage);
 	if (stage == NULL) {
-		pae_planner_verdict(decision,
-				    PAE_PLAN_SKIP,
-				    g_strdup_printf("category %s has no stage in tenant %s's policy",
-						    input->vm->category,
-						    input->policy->tenant));
+		pae_planner_verdict(
+			decision,
+			PAE_PLAN_SKIP,
+			g_strdup_printf("category %s has no stage in tenant %s's policy",
+					input->vm->category,
+					input->policy->tenant));
 		return;
 	}
 	decision->severity =
-	    pae_tenant_policy_classify(input->policy, input->patch->source_severity);
+		pae_tenant_policy_classify(input->policy, input->patch->source_severity);
 	klass = &input->policy->classes[decision->severity];
-	decision->absolute = pae_tenant_policy_is_absolute(input->policy,
-							   input->patch->site,
-							   input->patch->fixlet_id,
-							   decision->severity);
+	decision->absolute = pae_tenant_policy_is_absolute(
+		input->policy, input->patch->site, input->patch->fixlet_id, decision->severity);
 	released = input->patch->release_date != 0 ? input->patch->release_date : input->now;
 	decision->due = pae_planner_local_midnight(
-	    input,
-	    pae_planner_patch_due(input->policy, input->patch, input->now),
-	    decision->absolute);
+		input,
+		pae_planner_patch_due(input->policy, input->patch, input->now),
+		decision->absolute);
 	decision->deadline = released + klass->deadline;
 	decision->not_before = MAX(input->now, decision->due);
 	if (!pae_planner_apply_exceptions(input, decision))
@@ -347,9 +346,10 @@ pae_planner_decide(const PaePlanInput *input, PaePlanDecision *decision)
 	if (!pae_planner_apply_stage_gate(input, stage, decision))
 		return;
 	if (!pae_planner_find_window(input, stage, decision)) {
-		pae_planner_verdict(decision,
-				    PAE_PLAN_SKIP,
-				    g_strdup_printf("no window of stage %s can be found", stage->name));
+		pae_planner_verdict(
+			decision,
+			PAE_PLAN_SKIP,
+			g_strdup_printf("no window of stage %s can be found", stage->name));
 		return;
 	}
 	decision->late = decision->window.start > decision->deadline;

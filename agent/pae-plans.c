@@ -24,12 +24,13 @@
 
 #include "config.h"
 
+#include "pae-plans.h"
+
 #include <string.h>
 
 #include "pae-alerts.h"
 #include "pae-backoff.h"
 #include "pae-error.h"
-#include "pae-plans.h"
 #include "pae-scheduler.h"
 #include "pae-store-actions.h"
 #include "pae-store-compliance.h"
@@ -42,7 +43,11 @@
 
 /* records @kind for every VM of the plan */
 static gboolean
-pae_plans_record(PaeEngineContext *ctx, PaePlan *plan, const gchar *kind, const gchar *detail, GError **error)
+pae_plans_record(PaeEngineContext *ctx,
+		 PaePlan *plan,
+		 const gchar *kind,
+		 const gchar *detail,
+		 GError **error)
 {
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
@@ -58,7 +63,11 @@ pae_plans_record(PaeEngineContext *ctx, PaePlan *plan, const gchar *kind, const 
 
 /* stores the plan's new state, with its audit records, in one transaction */
 static gboolean
-pae_plans_commit(PaeEngineContext *ctx, PaePlan *plan, const gchar *kind, const gchar *detail, GError **error)
+pae_plans_commit(PaeEngineContext *ctx,
+		 PaePlan *plan,
+		 const gchar *kind,
+		 const gchar *detail,
+		 GError **error)
 {
 	g_autoptr(PaeStoreTransaction) txn = pae_store_transaction_begin(ctx->store, error);
 
@@ -125,7 +134,8 @@ pae_plans_change_request(PaeEngineContext *ctx, PaePlan *plan)
 {
 	g_autoptr(PaeChangeRequest) request = pae_change_request_new();
 	g_autoptr(GHashTable) vms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	g_autoptr(GHashTable) patches = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) patches =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GHashTable) names = pae_plans_patch_names(ctx);
 	g_autofree gchar *window = pae_plans_format_window(plan);
 	g_autoptr(GStrvBuilder) vm_list = g_strv_builder_new();
@@ -139,7 +149,8 @@ pae_plans_change_request(PaeEngineContext *ctx, PaePlan *plan)
 		PaePlanItem *item = plan->items->pdata[i];
 		g_autofree gchar *key = pae_store_patch_key(item->site, item->fixlet_id);
 		if (!g_hash_table_contains(vms, item->vm_uuid)) {
-			g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, item->vm_uuid, NULL, NULL);
+			g_autoptr(PaeVm) vm =
+				pae_store_get_vm(ctx->store, item->vm_uuid, NULL, NULL);
 			g_hash_table_insert(vms,
 					    item->vm_uuid,
 					    g_strdup_printf("%s (%s)",
@@ -179,21 +190,28 @@ pae_plans_change_request(PaeEngineContext *ctx, PaePlan *plan)
 					   window);
 	vm_text = g_strjoinv(", ", request->vms);
 	patch_text = g_strjoinv(", ", request->patches);
-	request->description = g_strdup_printf("Standard change under the patch policy agreed for "
-					       "tenant %s: stage %s, window %s.\nVMs: %s\nPatches: %s",
-					       plan->tenant,
-					       plan->category,
-					       window,
-					       vm_text,
-					       patch_text);
+	request->description =
+		g_strdup_printf("Standard change under the patch policy agreed for "
+				"tenant %s: stage %s, window %s.\nVMs: %s\nPatches: %s",
+				plan->tenant,
+				plan->category,
+				window,
+				vm_text,
+				patch_text);
 	return g_steal_pointer(&request);
 }
 
 static gboolean
-pae_plans_poll_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error);
+pae_plans_poll_change(PaeEngineContext *ctx,
+		      PaePlan *plan,
+		      PaePlansSummary *summary,
+		      GError **error);
 
 static gboolean
-pae_plans_open_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
+pae_plans_open_change(PaeEngineContext *ctx,
+		      PaePlan *plan,
+		      PaePlansSummary *summary,
+		      GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 	g_autofree gchar *change_id = NULL;
@@ -202,7 +220,8 @@ pae_plans_open_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *sum
 	change_id = pae_changes_find(ctx->config->changes, plan->key, ctx->cancellable, &failure);
 	if (change_id == NULL && failure == NULL) {
 		g_autoptr(PaeChangeRequest) request = pae_plans_change_request(ctx, plan);
-		change_id = pae_changes_open(ctx->config->changes, request, ctx->cancellable, &failure);
+		change_id =
+			pae_changes_open(ctx->config->changes, request, ctx->cancellable, &failure);
 	}
 	if (change_id == NULL)
 		return pae_plans_defer(ctx, plan, failure, error);
@@ -225,10 +244,8 @@ pae_plans_open_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *sum
 static GHashTable *
 pae_plans_items_by_patch(PaePlan *plan)
 {
-	GHashTable *by_patch = g_hash_table_new_full(g_str_hash,
-						     g_str_equal,
-						     g_free,
-						     (GDestroyNotify)g_ptr_array_unref);
+	GHashTable *by_patch = g_hash_table_new_full(
+		g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 
 	for (guint i = 0; i < plan->items->len; i++) {
 		PaePlanItem *item = plan->items->pdata[i];
@@ -266,11 +283,8 @@ pae_plans_window_stamp(PaePlan *plan)
 
 /* one intended action for one patch of the plan, aimed at every VM missing it */
 static gboolean
-pae_plans_intend_action(PaeEngineContext *ctx,
-			PaePlan *plan,
-			GPtrArray *items,
-			guint *intended,
-			GError **error)
+pae_plans_intend_action(
+	PaeEngineContext *ctx, PaePlan *plan, GPtrArray *items, guint *intended, GError **error)
 {
 	PaePlanItem *first = items->pdata[0];
 	const gchar *stamp = pae_plans_window_stamp(plan);
@@ -297,15 +311,25 @@ pae_plans_intend_action(PaeEngineContext *ctx,
 	g_ptr_array_add(action->patches, pae_patch_ref_new(first->site, first->fixlet_id));
 	for (guint i = 0; i < items->len; i++) {
 		PaePlanItem *item = items->pdata[i];
-		g_autoptr(PaeComplianceRecord) record = pae_store_get_compliance(ctx->store, item->vm_uuid, NULL);
+		g_autoptr(PaeComplianceRecord) record =
+			pae_store_get_compliance(ctx->store, item->vm_uuid, NULL);
 		if (record == NULL || record->computer_id == NULL) {
-			g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, item->vm_uuid, NULL, NULL);
-			g_info("plan %s: %s has no computer any more; left out", plan->key, item->vm_uuid);
-			if (!pae_engine_record(ctx, item->vm_uuid, "plan-skipped", plan->key, "no patch-server computer reports this VM any more", error))
+			g_autoptr(PaeVm) vm =
+				pae_store_get_vm(ctx->store, item->vm_uuid, NULL, NULL);
+			g_info("plan %s: %s has no computer any more; left out",
+			       plan->key,
+			       item->vm_uuid);
+			if (!pae_engine_record(ctx,
+					       item->vm_uuid,
+					       "plan-skipped",
+					       plan->key,
+					       "no patch-server computer reports this VM any more",
+					       error))
 				return FALSE;
 			continue;
 		}
-		g_ptr_array_add(action->targets, pae_action_target_new(item->vm_uuid, record->computer_id));
+		g_ptr_array_add(action->targets,
+				pae_action_target_new(item->vm_uuid, record->computer_id));
 	}
 	if (action->targets->len == 0)
 		return TRUE;
@@ -326,10 +350,12 @@ pae_plans_intend_action(PaeEngineContext *ctx,
 			PaePlanItem *item = items->pdata[j];
 			if (g_strcmp0(item->vm_uuid, target->vm_uuid) != 0)
 				continue;
-			if (!pae_store_set_plan_item_action(ctx->store, plan->key, item, action->key, error))
+			if (!pae_store_set_plan_item_action(
+				    ctx->store, plan->key, item, action->key, error))
 				return FALSE;
 		}
-		if (!pae_engine_record(ctx, target->vm_uuid, "action-planned", action->key, detail, error))
+		if (!pae_engine_record(
+			    ctx, target->vm_uuid, "action-planned", action->key, detail, error))
 			return FALSE;
 	}
 	(*intended)++;
@@ -360,7 +386,8 @@ pae_plans_schedule(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summar
 	plan->updated = pae_clock_get_now(ctx->clock);
 	if (!pae_store_update_plan(ctx->store, plan, error))
 		return FALSE;
-	detail = g_strdup_printf("plan %s scheduled: %u action%s", plan->key, intended, intended == 1 ? "" : "s");
+	detail = g_strdup_printf(
+		"plan %s scheduled: %u action%s", plan->key, intended, intended == 1 ? "" : "s");
 	if (!pae_plans_record(ctx, plan, "plan-scheduled", detail, error))
 		return FALSE;
 	if (!pae_store_transaction_commit(txn, error))
@@ -381,16 +408,14 @@ pae_plans_close_change(PaeEngineContext *ctx,
 {
 	if (ctx->config->changes == NULL || plan->change_id == NULL)
 		return TRUE;
-	return pae_changes_close(ctx->config->changes, plan->change_id, code, notes, ctx->cancellable, error);
+	return pae_changes_close(
+		ctx->config->changes, plan->change_id, code, notes, ctx->cancellable, error);
 }
 
 /* a plan whose window began before its change was approved, or was rejected */
 static gboolean
-pae_plans_end(PaeEngineContext *ctx,
-	      PaePlan *plan,
-	      PaePlanState state,
-	      const gchar *why,
-	      GError **error)
+pae_plans_end(
+	PaeEngineContext *ctx, PaePlan *plan, PaePlanState state, const gchar *why, GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 
@@ -401,38 +426,61 @@ pae_plans_end(PaeEngineContext *ctx,
 	g_free(plan->change_state);
 	plan->change_state = g_strdup(state == PAE_PLAN_STATE_REJECTED ? "rejected" : "cancelled");
 	g_info("plan %s %s: %s", plan->key, pae_plan_state_to_string(state), why);
-	return pae_plans_commit(ctx, plan, state == PAE_PLAN_STATE_MISSED ? "plan-missed" : state == PAE_PLAN_STATE_REJECTED ? "plan-rejected" : "plan-cancelled", why, error);
+	return pae_plans_commit(ctx,
+				plan,
+				state == PAE_PLAN_STATE_MISSED	   ? "plan-missed"
+				: state == PAE_PLAN_STATE_REJECTED ? "plan-rejected"
+								   : "plan-cancelled",
+				why,
+				error);
 }
 
 static gboolean
-pae_plans_poll_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
+pae_plans_poll_change(PaeEngineContext *ctx,
+		      PaePlan *plan,
+		      PaePlansSummary *summary,
+		      GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 	g_autoptr(PaeChangeStatus) status = NULL;
 	PaeTime now = pae_clock_get_now(ctx->clock);
 
-	status = pae_changes_get_status(ctx->config->changes, plan->change_id, ctx->cancellable, &failure);
+	status = pae_changes_get_status(
+		ctx->config->changes, plan->change_id, ctx->cancellable, &failure);
 	if (status == NULL)
 		return pae_plans_defer(ctx, plan, failure, error);
 	switch (status->state) {
 	case PAE_CHANGE_STATE_APPROVED:
 		if (plan->first_start <= now) {
 			summary->missed++;
-			return pae_plans_end(ctx, plan, PAE_PLAN_STATE_MISSED, "approved after its window began", error);
+			return pae_plans_end(ctx,
+					     plan,
+					     PAE_PLAN_STATE_MISSED,
+					     "approved after its window began",
+					     error);
 		}
 		return pae_plans_schedule(ctx, plan, summary, error);
 	case PAE_CHANGE_STATE_REJECTED:
 		summary->rejected++;
-		return pae_plans_end(ctx, plan, PAE_PLAN_STATE_REJECTED, "its change was rejected", error);
+		return pae_plans_end(
+			ctx, plan, PAE_PLAN_STATE_REJECTED, "its change was rejected", error);
 	case PAE_CHANGE_STATE_CLOSED:
 	case PAE_CHANGE_STATE_CANCELLED:
 		summary->cancelled++;
-		return pae_plans_end(ctx, plan, PAE_PLAN_STATE_CANCELLED, "its change was closed outside the agent", error);
+		return pae_plans_end(ctx,
+				     plan,
+				     PAE_PLAN_STATE_CANCELLED,
+				     "its change was closed outside the agent",
+				     error);
 	case PAE_CHANGE_STATE_NEW:
 	default:
 		if (plan->first_start <= now) {
 			summary->missed++;
-			return pae_plans_end(ctx, plan, PAE_PLAN_STATE_MISSED, "not approved before its window began", error);
+			return pae_plans_end(ctx,
+					     plan,
+					     PAE_PLAN_STATE_MISSED,
+					     "not approved before its window began",
+					     error);
 		}
 		summary->waiting++;
 		/* an ITSM is not asked every cycle */
@@ -444,7 +492,8 @@ pae_plans_poll_change(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *sum
 static gboolean
 pae_plans_action_is_final(PaeAction *action)
 {
-	return action->state == PAE_ACTION_STATE_CLOSED || action->state == PAE_ACTION_STATE_CANCELLED ||
+	return action->state == PAE_ACTION_STATE_CLOSED ||
+	       action->state == PAE_ACTION_STATE_CANCELLED ||
 	       action->state == PAE_ACTION_STATE_ABANDONED;
 }
 
@@ -457,7 +506,10 @@ typedef struct {
 
 /* the evidence line of one target, and its count; reads only */
 static void
-pae_plans_tally_target(PaeEngineContext *ctx, PaeAction *action, PaeActionTarget *target, PaePlansTally *tally)
+pae_plans_tally_target(PaeEngineContext *ctx,
+		       PaeAction *action,
+		       PaeActionTarget *target,
+		       PaePlansTally *tally)
 {
 	PaePatchRef *ref = action->patches->pdata[0];
 	g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, target->vm_uuid, NULL, NULL);
@@ -481,7 +533,11 @@ pae_plans_tally_target(PaeEngineContext *ctx, PaeAction *action, PaeActionTarget
 
 /* a failure raises an incident; a success resolves earlier ones */
 static gboolean
-pae_plans_alert_target(PaeEngineContext *ctx, PaePlan *plan, PaeAction *action, PaeActionTarget *target, GError **error)
+pae_plans_alert_target(PaeEngineContext *ctx,
+		       PaePlan *plan,
+		       PaeAction *action,
+		       PaeActionTarget *target,
+		       GError **error)
 {
 	PaePatchRef *ref = action->patches->pdata[0];
 	g_autofree gchar *patch = g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
@@ -489,9 +545,20 @@ pae_plans_alert_target(PaeEngineContext *ctx, PaePlan *plan, PaeAction *action, 
 	g_autoptr(PaeVm) vm = NULL;
 
 	if (target->outcome == PAE_OUTCOME_DONE) {
-		g_autofree gchar *resolution = g_strdup_printf("applied by action %s", action->action_id);
-		return pae_alerts_resolve(ctx, PAE_INCIDENT_PATCH_FAILED, target->vm_uuid, patch, resolution, error) &&
-		       pae_alerts_resolve(ctx, PAE_INCIDENT_DEADLINE_MISSED, target->vm_uuid, patch, resolution, error);
+		g_autofree gchar *resolution =
+			g_strdup_printf("applied by action %s", action->action_id);
+		return pae_alerts_resolve(ctx,
+					  PAE_INCIDENT_PATCH_FAILED,
+					  target->vm_uuid,
+					  patch,
+					  resolution,
+					  error) &&
+		       pae_alerts_resolve(ctx,
+					  PAE_INCIDENT_DEADLINE_MISSED,
+					  target->vm_uuid,
+					  patch,
+					  resolution,
+					  error);
 	}
 	if (target->outcome != PAE_OUTCOME_FAILED)
 		return TRUE;
@@ -532,7 +599,8 @@ pae_plans_close_code(const PaePlansTally *tally)
 static gboolean
 pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
 {
-	g_autoptr(GPtrArray) actions = pae_store_list_actions_for_plan(ctx->store, plan->key, error);
+	g_autoptr(GPtrArray) actions =
+		pae_store_list_actions_for_plan(ctx->store, plan->key, error);
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 	g_autoptr(GError) failure = NULL;
 	g_autofree gchar *detail = NULL;
@@ -560,7 +628,8 @@ pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary,
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
 		for (guint j = 0; j < action->targets->len; j++) {
-			if (!pae_plans_alert_target(ctx, plan, action, action->targets->pdata[j], error))
+			if (!pae_plans_alert_target(
+				    ctx, plan, action, action->targets->pdata[j], error))
 				return FALSE;
 		}
 	}
@@ -589,12 +658,16 @@ pae_plans_finish(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary,
 
 /* a plan all of whose VMs were withdrawn */
 static gboolean
-pae_plans_cancel_empty(PaeEngineContext *ctx, PaePlan *plan, PaePlansSummary *summary, GError **error)
+pae_plans_cancel_empty(PaeEngineContext *ctx,
+		       PaePlan *plan,
+		       PaePlansSummary *summary,
+		       GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 
 	if (plan->state != PAE_PLAN_STATE_PLANNED &&
-	    !pae_plans_close_change(ctx, plan, PAE_CHANGE_CLOSE_CANCELLED, "every VM left the plan", &failure))
+	    !pae_plans_close_change(
+		    ctx, plan, PAE_CHANGE_CLOSE_CANCELLED, "every VM left the plan", &failure))
 		return pae_plans_defer(ctx, plan, failure, error);
 	plan->state = PAE_PLAN_STATE_CANCELLED;
 	g_free(plan->change_state);
@@ -642,10 +715,13 @@ pae_plans_run(PaeEngineContext *ctx, PaePlansSummary *summary, GError **error)
 		return FALSE;
 	for (guint i = 0; i < plans->len; i++) {
 		PaePlan *plan = plans->pdata[i];
-		/* asked to look (a decision on a change): waiting for approval is not a failure to back off from */
-		gboolean asked = ctx->plans_requested && plan->state == PAE_PLAN_STATE_CHANGE_OPEN &&
+		/* asked to look (a decision on a change): waiting for approval is not a failure to
+		 * back off from */
+		gboolean asked = ctx->plans_requested &&
+				 plan->state == PAE_PLAN_STATE_CHANGE_OPEN &&
 				 plan->last_error == NULL;
-		if ((plan->next_attempt > now && !asked) || g_cancellable_is_cancelled(ctx->cancellable))
+		if ((plan->next_attempt > now && !asked) ||
+		    g_cancellable_is_cancelled(ctx->cancellable))
 			continue;
 		if (!pae_plans_step(ctx, plan, summary, &error_local)) {
 			/* one plan's trouble must not hold the others back */
@@ -660,7 +736,10 @@ pae_plans_run(PaeEngineContext *ctx, PaePlansSummary *summary, GError **error)
 
 /* has the VM's part of the action begun: it reported, or its window opened */
 static gboolean
-pae_plans_target_started(PaeEngineContext *ctx, PaeAction *action, PaeActionTarget *target, const gchar *timezone)
+pae_plans_target_started(PaeEngineContext *ctx,
+			 PaeAction *action,
+			 PaeActionTarget *target,
+			 const gchar *timezone)
 {
 	PaeTime start = action->start;
 
@@ -677,13 +756,17 @@ pae_plans_target_started(PaeEngineContext *ctx, PaeAction *action, PaeActionTarg
 
 /* a copy of @action aimed at everyone but @vm_uuid, to replace it */
 static gboolean
-pae_plans_replace_action(PaeEngineContext *ctx, PaeAction *action, const gchar *vm_uuid, GError **error)
+pae_plans_replace_action(PaeEngineContext *ctx,
+			 PaeAction *action,
+			 const gchar *vm_uuid,
+			 GError **error)
 {
 	g_autoptr(PaeAction) copy = pae_action_new(NULL, action->purpose);
 	PaeTime now = pae_clock_get_now(ctx->clock);
 	g_autofree gchar *detail = NULL;
 
-	copy->key = g_strdup_printf("%s~%" G_GINT64_FORMAT, action->key, (gint64)(now / G_USEC_PER_SEC));
+	copy->key = g_strdup_printf(
+		"%s~%" G_GINT64_FORMAT, action->key, (gint64)(now / G_USEC_PER_SEC));
 	copy->plan_key = g_strdup(action->plan_key);
 	copy->summary = g_strdup(action->summary);
 	copy->state = PAE_ACTION_STATE_INTENDED;
@@ -702,14 +785,18 @@ pae_plans_replace_action(PaeEngineContext *ctx, PaeAction *action, const gchar *
 	for (guint i = 0; i < action->targets->len; i++) {
 		PaeActionTarget *target = action->targets->pdata[i];
 		if (g_strcmp0(target->vm_uuid, vm_uuid) != 0)
-			g_ptr_array_add(copy->targets, pae_action_target_new(target->vm_uuid, target->computer_id));
+			g_ptr_array_add(
+				copy->targets,
+				pae_action_target_new(target->vm_uuid, target->computer_id));
 	}
 	if (!pae_store_add_action(ctx->store, copy, error))
 		return FALSE;
-	detail = g_strdup_printf("%s: replaces %s, which another VM left", copy->summary, action->key);
+	detail = g_strdup_printf(
+		"%s: replaces %s, which another VM left", copy->summary, action->key);
 	for (guint i = 0; i < copy->targets->len; i++) {
 		PaeActionTarget *target = copy->targets->pdata[i];
-		if (!pae_engine_record(ctx, target->vm_uuid, "action-planned", copy->key, detail, error))
+		if (!pae_engine_record(
+			    ctx, target->vm_uuid, "action-planned", copy->key, detail, error))
 			return FALSE;
 	}
 	if (action->plan_key != NULL) {
@@ -719,7 +806,8 @@ pae_plans_replace_action(PaeEngineContext *ctx, PaeAction *action, const gchar *
 		for (guint i = 0; i < plan->items->len; i++) {
 			PaePlanItem *item = plan->items->pdata[i];
 			if (g_strcmp0(item->action_key, action->key) == 0 &&
-			    !pae_store_set_plan_item_action(ctx->store, plan->key, item, copy->key, error))
+			    !pae_store_set_plan_item_action(
+				    ctx->store, plan->key, item, copy->key, error))
 				return FALSE;
 		}
 	}
@@ -747,8 +835,14 @@ pae_plans_withdraw_action(PaeEngineContext *ctx,
 	}
 	if (mine == NULL)
 		return TRUE;
-	if ((flags & PAE_PLANS_WITHDRAW_ALL) == 0 && pae_plans_target_started(ctx, action, mine, vm->timezone))
-		return pae_engine_record(ctx, vm->uuid, "action-kept", action->key, "already under way: left alone", error);
+	if ((flags & PAE_PLANS_WITHDRAW_ALL) == 0 &&
+	    pae_plans_target_started(ctx, action, mine, vm->timezone))
+		return pae_engine_record(ctx,
+					 vm->uuid,
+					 "action-kept",
+					 action->key,
+					 "already under way: left alone",
+					 error);
 	/* a patch server cannot take one target out of an action: replace it */
 	if (action->targets->len > 1 && !pae_plans_replace_action(ctx, action, vm->uuid, error))
 		return FALSE;

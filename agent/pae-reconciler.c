@@ -15,13 +15,14 @@
 
 #include "config.h"
 
+#include "pae-reconciler.h"
+
 #include <string.h>
 
+#include "pae-alerts.h"
 #include "pae-compliance.h"
 #include "pae-error.h"
 #include "pae-mapping.h"
-#include "pae-alerts.h"
-#include "pae-reconciler.h"
 #include "pae-store-compliance.h"
 #include "pae-store-requests.h"
 #include "pae-store-vms.h"
@@ -47,10 +48,8 @@ pae_reconcile_fetch_clear(PaeReconcileFetch *fetch)
 static void
 pae_reconcile_index_relevance(PaeReconcileFetch *fetch)
 {
-	fetch->by_computer = g_hash_table_new_full(g_str_hash,
-						   g_str_equal,
-						   g_free,
-						   (GDestroyNotify)g_ptr_array_unref);
+	fetch->by_computer = g_hash_table_new_full(
+		g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; i < fetch->relevant->len; i++) {
 		PaeRelevance *r = fetch->relevant->pdata[i];
 		GPtrArray *refs = g_hash_table_lookup(fetch->by_computer, r->computer_id);
@@ -88,10 +87,11 @@ pae_reconcile_fetch(PaeEngineContext *ctx, PaeReconcileFetch *fetch, GError **er
 	g_autoptr(GError) error_local = NULL;
 
 	fetch->computers =
-	    pae_patch_server_list_computers(ctx->patch_server, ctx->cancellable, error);
+		pae_patch_server_list_computers(ctx->patch_server, ctx->cancellable, error);
 	if (fetch->computers == NULL)
 		return FALSE;
-	fetch->relevant = pae_patch_server_list_relevant(ctx->patch_server, ctx->cancellable, error);
+	fetch->relevant =
+		pae_patch_server_list_relevant(ctx->patch_server, ctx->cancellable, error);
 	if (fetch->relevant == NULL)
 		return FALSE;
 	fetch->mappings = pae_mapping_build(fetch->computers);
@@ -103,10 +103,8 @@ pae_reconcile_fetch(PaeEngineContext *ctx, PaeReconcileFetch *fetch, GError **er
 	unknown = pae_reconcile_find_unknown(fetch, known);
 	if (unknown->len == 0)
 		return TRUE;
-	fetch->infos = pae_patch_server_get_patch_info(ctx->patch_server,
-						       unknown,
-						       ctx->cancellable,
-						       &error_local);
+	fetch->infos = pae_patch_server_get_patch_info(
+		ctx->patch_server, unknown, ctx->cancellable, &error_local);
 	/* without metadata the pass is still worth recording; it is asked again next time */
 	if (fetch->infos == NULL)
 		g_warning("cannot read the metadata of %u patches: %s, continuing",
@@ -119,9 +117,8 @@ static gchar *
 pae_reconcile_describe_state(PaeComplianceState state, gint missing)
 {
 	if (state == PAE_COMPLIANCE_NON_COMPLIANT)
-		return g_strdup_printf("non-compliant: %d patch%s missing",
-				       missing,
-				       missing == 1 ? "" : "es");
+		return g_strdup_printf(
+			"non-compliant: %d patch%s missing", missing, missing == 1 ? "" : "es");
 	if (state == PAE_COMPLIANCE_STALE)
 		return g_strdup("stale: the last report predates the last revert or resume; "
 				"waiting for a new report");
@@ -143,10 +140,12 @@ pae_reconcile_record_mapping(PaeEngineContext *ctx,
 	if (mapping != NULL && g_strcmp0(old->computer_id, record->computer_id) != 0) {
 		detail = g_strdup_printf("computer %s ('%s') reports for this VM%s%s",
 					 record->computer_id,
-					 mapping->computer->name != NULL ? mapping->computer->name : "",
+					 mapping->computer->name != NULL ? mapping->computer->name
+									 : "",
 					 old->computer_id != NULL ? ", replacing " : "",
 					 old->computer_id != NULL ? old->computer_id : "");
-		if (!pae_engine_record(ctx, record->vm_uuid, "mapped", record->computer_id, detail, error))
+		if (!pae_engine_record(
+			    ctx, record->vm_uuid, "mapped", record->computer_id, detail, error))
 			return FALSE;
 	}
 	if (g_strcmp0(old->stale_computers, record->stale_computers) != 0 &&
@@ -154,7 +153,8 @@ pae_reconcile_record_mapping(PaeEngineContext *ctx,
 		g_free(detail);
 		detail = g_strdup_printf("stale duplicates reporting the same UUID, ignored: %s",
 					 record->stale_computers);
-		if (!pae_engine_record(ctx, record->vm_uuid, "stale-duplicates", NULL, detail, error))
+		if (!pae_engine_record(
+			    ctx, record->vm_uuid, "stale-duplicates", NULL, detail, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -162,7 +162,10 @@ pae_reconcile_record_mapping(PaeEngineContext *ctx,
 
 /* nobody can patch a VM the patch server does not know: a person must look */
 static gboolean
-pae_reconcile_alert_unmanaged(PaeEngineContext *ctx, const PaeVm *vm, PaeComplianceState state, GError **error)
+pae_reconcile_alert_unmanaged(PaeEngineContext *ctx,
+			      const PaeVm *vm,
+			      PaeComplianceState state,
+			      GError **error)
 {
 	g_autoptr(PaeIncident) incident = NULL;
 
@@ -196,8 +199,8 @@ pae_reconcile_vm(PaeEngineContext *ctx,
 	g_autoptr(PaeComplianceRecord) record = pae_compliance_record_new(vm->uuid);
 	PaeMapping *mapping = g_hash_table_lookup(fetch->mappings, vm->uuid);
 	PaeComplianceInput input = {
-	    .first_seen = vm->first_seen,
-	    .grace = ctx->config->unmanaged_grace,
+		.first_seen = vm->first_seen,
+		.grace = ctx->config->unmanaged_grace,
 	};
 
 	if (old == NULL)
@@ -208,9 +211,10 @@ pae_reconcile_vm(PaeEngineContext *ctx,
 	if (mapping != NULL) {
 		record->computer_id = g_strdup(mapping->computer->computer_id);
 		record->stale_computers = pae_mapping_stale_ids(mapping);
-		record->mapped = old->mapped != 0 && g_strcmp0(old->computer_id, record->computer_id) == 0
-				     ? old->mapped
-				     : now;
+		record->mapped =
+			old->mapped != 0 && g_strcmp0(old->computer_id, record->computer_id) == 0
+				? old->mapped
+				: now;
 		record->report = mapping->computer->last_report;
 		input.mapped = TRUE;
 		input.report = record->report;
@@ -218,10 +222,12 @@ pae_reconcile_vm(PaeEngineContext *ctx,
 	}
 	input.trust_after = record->trust_after;
 	/* only a report newer than the last revert or resume says what is missing */
-	if (mapping != NULL && pae_compliance_report_is_trusted(record->report, record->trust_after)) {
+	if (mapping != NULL &&
+	    pae_compliance_report_is_trusted(record->report, record->trust_after)) {
 		GPtrArray *refs = g_hash_table_lookup(fetch->by_computer, record->computer_id);
 		g_autoptr(GPtrArray) none = g_ptr_array_new();
-		if (!pae_store_replace_missing(ctx->store, vm->uuid, refs != NULL ? refs : none, now, error))
+		if (!pae_store_replace_missing(
+			    ctx->store, vm->uuid, refs != NULL ? refs : none, now, error))
 			return FALSE;
 		record->missing = refs != NULL ? (gint)refs->len : 0;
 	}
@@ -232,8 +238,10 @@ pae_reconcile_vm(PaeEngineContext *ctx,
 		return FALSE;
 	if (record->state != old->state ||
 	    (record->state == PAE_COMPLIANCE_NON_COMPLIANT && record->missing != old->missing)) {
-		g_autofree gchar *detail = pae_reconcile_describe_state(record->state, record->missing);
-		if (!pae_engine_record(ctx, vm->uuid, "compliance", record->computer_id, detail, error))
+		g_autofree gchar *detail =
+			pae_reconcile_describe_state(record->state, record->missing);
+		if (!pae_engine_record(
+			    ctx, vm->uuid, "compliance", record->computer_id, detail, error))
 			return FALSE;
 		if (!pae_reconcile_alert_unmanaged(ctx, vm, record->state, error))
 			return FALSE;
@@ -294,7 +302,8 @@ pae_reconciler_run(PaeEngineContext *ctx, PaeReconcileSummary *summary, GError *
 	     pae_reconcile_write(ctx, &fetch, now, summary, &error_local);
 	pae_reconcile_fetch_clear(&fetch);
 	detail = ok ? pae_reconcile_summary_to_string(summary) : g_strdup(error_local->message);
-	if (!pae_store_end_pass(ctx->store, "reconcile", pae_clock_get_now(ctx->clock), ok, detail, error))
+	if (!pae_store_end_pass(
+		    ctx->store, "reconcile", pae_clock_get_now(ctx->clock), ok, detail, error))
 		return FALSE;
 	if (!ok) {
 		g_propagate_error(error, g_steal_pointer(&error_local));

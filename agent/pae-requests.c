@@ -13,9 +13,10 @@
 
 #include "config.h"
 
+#include "pae-requests.h"
+
 #include "pae-catchup.h"
 #include "pae-error.h"
-#include "pae-requests.h"
 #include "pae-store-requests.h"
 
 static gboolean
@@ -75,15 +76,16 @@ pae_requests_handle(PaeEngineContext *ctx, PaeRequest *request, GError **error)
 	if (result == NULL)
 		return TRUE;
 	if (request->vm_uuid != NULL) {
-		g_autofree gchar *detail =
-		    g_strdup_printf("%s by %s: %s",
-				    request->kind,
-				    request->requester != NULL ? request->requester : "an operator",
-				    result);
+		g_autofree gchar *detail = g_strdup_printf(
+			"%s by %s: %s",
+			request->kind,
+			request->requester != NULL ? request->requester : "an operator",
+			result);
 		if (!pae_engine_record(ctx, request->vm_uuid, "request", NULL, detail, error))
 			return FALSE;
 	}
-	if (!pae_store_finish_request(ctx->store, request->id, result, pae_clock_get_now(ctx->clock), error))
+	if (!pae_store_finish_request(
+		    ctx->store, request->id, result, pae_clock_get_now(ctx->clock), error))
 		return FALSE;
 	g_info("request #%" G_GINT64_FORMAT " %s: %s", request->id, request->kind, result);
 	return pae_store_transaction_commit(txn, error);

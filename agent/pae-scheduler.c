@@ -22,13 +22,14 @@
 
 #include "config.h"
 
+#include "pae-scheduler.h"
+
 #include <string.h>
 
 #include "pae-alerts.h"
 #include "pae-compliance.h"
 #include "pae-error.h"
 #include "pae-plans.h"
-#include "pae-scheduler.h"
 #include "pae-store-compliance.h"
 #include "pae-store-plans.h"
 #include "pae-store-requests.h"
@@ -65,10 +66,14 @@ pae_scheduler_action_key(const gchar *tenant,
 }
 
 gchar *
-pae_scheduler_stage_prefix(const gchar *tenant, const gchar *stage, const gchar *site, const gchar *fixlet_id)
+pae_scheduler_stage_prefix(const gchar *tenant,
+			   const gchar *stage,
+			   const gchar *site,
+			   const gchar *fixlet_id)
 {
 	g_autofree gchar *tag = pae_scheduler_site_tag(site);
-	return g_strdup_printf(PAE_SCHEDULER_KEY_PREFIX "%s:%s:%s:%s:", tenant, stage, tag, fixlet_id);
+	return g_strdup_printf(
+		PAE_SCHEDULER_KEY_PREFIX "%s:%s:%s:%s:", tenant, stage, tag, fixlet_id);
 }
 
 /* ---- the fleet's window actions, as the patch server knows them ---- */
@@ -103,7 +108,8 @@ pae_fleet_parse_key(const gchar *key, gchar **stage_prefix, gchar **patch_tag)
 	parts = g_strsplit(key, ":", -1);
 	if (g_strv_length(parts) < 8)
 		return FALSE;
-	*stage_prefix = g_strdup_printf(PAE_SCHEDULER_KEY_PREFIX "%s:%s:%s:%s:", parts[2], parts[3], parts[4], parts[5]);
+	*stage_prefix = g_strdup_printf(
+		PAE_SCHEDULER_KEY_PREFIX "%s:%s:%s:%s:", parts[2], parts[3], parts[4], parts[5]);
 	*patch_tag = g_strdup_printf("%s:%s", parts[4], parts[5]);
 	return TRUE;
 }
@@ -133,9 +139,11 @@ pae_fleet_view_fetch(PaeEngineContext *ctx, PaeFleetView *view, GError **error)
 	g_autoptr(GPtrArray) ids = g_ptr_array_new();
 	g_autoptr(GHashTable) by_id = g_hash_table_new(g_str_hash, g_str_equal);
 
-	view->stages = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+	view->stages = g_hash_table_new_full(
+		g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
 	view->computers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	actions = pae_patch_server_find_actions(ctx->patch_server, PAE_SCHEDULER_KEY_PREFIX, ctx->cancellable, error);
+	actions = pae_patch_server_find_actions(
+		ctx->patch_server, PAE_SCHEDULER_KEY_PREFIX, ctx->cancellable, error);
 	if (actions == NULL)
 		return FALSE;
 	for (guint i = 0; i < actions->len; i++) {
@@ -145,7 +153,8 @@ pae_fleet_view_fetch(PaeEngineContext *ctx, PaeFleetView *view, GError **error)
 	}
 	if (ids->len == 0)
 		return TRUE;
-	results = pae_patch_server_get_action_results(ctx->patch_server, ids, ctx->cancellable, error);
+	results = pae_patch_server_get_action_results(
+		ctx->patch_server, ids, ctx->cancellable, error);
 	if (results == NULL)
 		return FALSE;
 	for (guint i = 0; i < results->len; i++) {
@@ -180,9 +189,13 @@ pae_fleet_view_fetch(PaeEngineContext *ctx, PaeFleetView *view, GError **error)
 
 /* the stage's targets fleet-wide, as an array for pae_stage_evaluate() */
 static GArray *
-pae_fleet_stage_targets(PaeFleetView *view, const gchar *tenant, const gchar *stage, const PaePatchInfo *patch)
+pae_fleet_stage_targets(PaeFleetView *view,
+			const gchar *tenant,
+			const gchar *stage,
+			const PaePatchInfo *patch)
 {
-	g_autofree gchar *prefix = pae_scheduler_stage_prefix(tenant, stage, patch->site, patch->fixlet_id);
+	g_autofree gchar *prefix =
+		pae_scheduler_stage_prefix(tenant, stage, patch->site, patch->fixlet_id);
 	GHashTable *targets = g_hash_table_lookup(view->stages, prefix);
 	GArray *array = g_array_new(FALSE, TRUE, sizeof(PaeStageTarget));
 	GHashTableIter iter;
@@ -200,7 +213,10 @@ pae_fleet_stage_targets(PaeFleetView *view, const gchar *tenant, const gchar *st
 
 /* does a window action of any agent already aim this patch at this computer */
 static gboolean
-pae_fleet_covers(PaeFleetView *view, const gchar *computer_id, const PaePatchInfo *patch, PaeTime report)
+pae_fleet_covers(PaeFleetView *view,
+		 const gchar *computer_id,
+		 const PaePatchInfo *patch,
+		 PaeTime report)
 {
 	g_autofree gchar *tag = pae_scheduler_site_tag(patch->site);
 	g_autofree gchar *key = g_strdup_printf("%s\x1f%s:%s", computer_id, tag, patch->fixlet_id);
@@ -251,7 +267,8 @@ pae_schedule_vm_free(PaeScheduleVm *s)
 static gchar *
 pae_schedule_stage_key(const gchar *tenant, const gchar *stage, const PaePatchInfo *patch)
 {
-	return g_strdup_printf("%s\x1f%s\x1f%s\x1f%s", tenant, stage, patch->site, patch->fixlet_id);
+	return g_strdup_printf(
+		"%s\x1f%s\x1f%s\x1f%s", tenant, stage, patch->site, patch->fixlet_id);
 }
 
 /* the active local plans count as running stages until their actions exist */
@@ -294,7 +311,8 @@ pae_schedule_stage_status(PaeSchedulePass *pass,
 
 	for (guint j = 0; j <= k; j++) {
 		const PaeStage *stage = policy->stages->pdata[j];
-		g_autoptr(GArray) targets = pae_fleet_stage_targets(&pass->fleet, tenant, stage->name, patch);
+		g_autoptr(GArray) targets =
+			pae_fleet_stage_targets(&pass->fleet, tenant, stage->name, patch);
 		g_autofree gchar *key = pae_schedule_stage_key(tenant, stage->name, patch);
 
 		pae_stage_evaluate((const PaeStageTarget *)(gpointer)targets->data,
@@ -380,21 +398,30 @@ pae_schedule_raise_late(PaeSchedulePass *pass,
 static PaeTime
 pae_schedule_nominal_start(const PaeWindow *window, const PaeWindowSpec *spec)
 {
-	g_autoptr(GDateTime) dt =
-	    g_date_time_new_utc(window->year, window->month, window->day, (gint)spec->start / 60, (gint)spec->start % 60, 0);
+	g_autoptr(GDateTime) dt = g_date_time_new_utc(window->year,
+						      window->month,
+						      window->day,
+						      (gint)spec->start / 60,
+						      (gint)spec->start % 60,
+						      0);
 	return dt != NULL ? pae_time_from_datetime(dt) : window->wall_start;
 }
 
 /* the plan a placed item joins: one per (tenant, category, mode, window) */
 static PaePlan *
-pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDecision *decision, GError **error)
+pae_schedule_plan_for(PaeSchedulePass *pass,
+		      PaeScheduleVm *s,
+		      const PaePlanDecision *decision,
+		      GError **error)
 {
 	const PaeStage *stage = s->policy->stages->pdata[decision->stage];
 	PaeActionTimeMode mode = decision->absolute ? PAE_ACTION_TIME_UTC : PAE_ACTION_TIME_LOCAL;
-	PaeTime window_start = decision->absolute ? decision->window.start
-						  : pae_schedule_nominal_start(&decision->window, &stage->window);
+	PaeTime window_start =
+		decision->absolute ? decision->window.start
+				   : pae_schedule_nominal_start(&decision->window, &stage->window);
 	g_autoptr(GDateTime) dt = pae_time_to_datetime(window_start);
-	g_autofree gchar *stamp = g_date_time_format(dt, decision->absolute ? "%Y%m%dT%H%MZ" : "%Y%m%dT%H%ML");
+	g_autofree gchar *stamp =
+		g_date_time_format(dt, decision->absolute ? "%Y%m%dT%H%MZ" : "%Y%m%dT%H%ML");
 	g_autofree gchar *base = g_strdup_printf("pae:c:%s:%s:%s:%s",
 						 pass->ctx->config->agent_id,
 						 s->vm->tenant,
@@ -417,7 +444,8 @@ pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDeci
 		stored = pae_store_get_plan(pass->ctx->store, key, &error_local);
 		if (stored != NULL && stored->state != PAE_PLAN_STATE_PLANNED)
 			continue;
-		if (stored == NULL && !g_error_matches(error_local, PAE_ERROR, PAE_ERROR_NOT_FOUND)) {
+		if (stored == NULL &&
+		    !g_error_matches(error_local, PAE_ERROR, PAE_ERROR_NOT_FOUND)) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return NULL;
 		}
@@ -440,7 +468,8 @@ pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDeci
 	plan->stage = decision->stage;
 	plan->time_mode = mode;
 	plan->window_start = window_start;
-	plan->window_end = decision->absolute ? decision->window.end : window_start + stage->window.length;
+	plan->window_end =
+		decision->absolute ? decision->window.end : window_start + stage->window.length;
 	if (decision->absolute) {
 		/* UTC semantics: the range is read on the UTC clock */
 		range_window.wall_start = range_window.start;
@@ -453,7 +482,9 @@ pae_schedule_plan_for(PaeSchedulePass *pass, PaeScheduleVm *s, const PaePlanDeci
 	} else if (stage->window.length < G_TIME_SPAN_DAY) {
 		/* as stated, on each computer's clock */
 		plan->range_start = (gint)stage->window.start * 60;
-		plan->range_end = (gint)((stage->window.start * 60 + stage->window.length / G_USEC_PER_SEC) % 86400);
+		plan->range_end =
+			(gint)((stage->window.start * 60 + stage->window.length / G_USEC_PER_SEC) %
+			       86400);
 	}
 	plan->first_start = decision->window.start;
 	plan->state = PAE_PLAN_STATE_PLANNED;
@@ -493,11 +524,13 @@ pae_schedule_place(PaeSchedulePass *pass,
 	item->action_key = NULL;
 	g_ptr_array_add(plan->items, item);
 	plan->first_start = MIN(plan->first_start, item->start);
-	g_hash_table_add(pass->planned_here, pae_schedule_stage_key(s->vm->tenant, stage->name, patch));
+	g_hash_table_add(pass->planned_here,
+			 pae_schedule_stage_key(s->vm->tenant, stage->name, patch));
 
 	tz = g_time_zone_new_identifier(s->vm->timezone);
 	start_utc = pae_time_to_datetime(item->start);
-	start_local = tz != NULL ? g_date_time_to_timezone(start_utc, tz) : g_date_time_ref(start_utc);
+	start_local =
+		tz != NULL ? g_date_time_to_timezone(start_utc, tz) : g_date_time_ref(start_utc);
 	local = g_date_time_format(start_local, "%Y-%m-%d %H:%M %Z");
 	utc = g_date_time_format(start_utc, "%Y-%m-%d %H:%M UTC");
 	detail = g_strdup_printf("%s/%s (%s) in the window of %s (%s), plan %s: %s",
@@ -530,8 +563,8 @@ pae_schedule_exceptions(PaeSchedulePass *pass,
 			PaeException **refusal,
 			GError **error)
 {
-	PaeTime rejected =
-	    pae_store_get_rejected_until(pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, error);
+	PaeTime rejected = pae_store_get_rejected_until(
+		pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, error);
 	GPtrArray *exceptions;
 
 	if (rejected < 0)
@@ -552,7 +585,10 @@ pae_schedule_exceptions(PaeSchedulePass *pass,
 }
 
 static gboolean
-pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *missing, GError **error)
+pae_schedule_patch(PaeSchedulePass *pass,
+		   PaeScheduleVm *s,
+		   PaeMissingPatch *missing,
+		   GError **error)
 {
 	const PaePatchInfo *patch = missing->info;
 	PaeStageStatus previous = {0};
@@ -563,7 +599,8 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	g_autoptr(PaeException) refusal = NULL;
 	gboolean ok = TRUE;
 
-	if (pae_store_has_active_item(pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, &error_local))
+	if (pae_store_has_active_item(
+		    pass->ctx->store, s->vm->uuid, patch->site, patch->fixlet_id, &error_local))
 		return TRUE;
 	if (error_local != NULL) {
 		g_propagate_error(error, g_steal_pointer(&error_local));
@@ -576,7 +613,8 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	if (exceptions == NULL)
 		return FALSE;
 	if (s->stage > 0 && s->stage < s->policy->stages->len)
-		pae_schedule_stage_status(pass, s->vm->tenant, s->policy, patch, s->stage - 1, &previous);
+		pae_schedule_stage_status(
+			pass, s->vm->tenant, s->policy, patch, s->stage - 1, &previous);
 	input.now = pass->now;
 	input.policy = s->policy;
 	input.vm = s->vm;
@@ -605,7 +643,8 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 	default:
 		pass->summary->skipped++;
 		if (input.previous != NULL && previous.kind == PAE_STAGE_STATUS_HALTED)
-			ok = pae_schedule_raise_halt(pass, s->vm->tenant, s->policy, s->stage, patch, &previous, error);
+			ok = pae_schedule_raise_halt(
+				pass, s->vm->tenant, s->policy, s->stage, patch, &previous, error);
 		break;
 	}
 	pae_plan_decision_clear(&decision);
@@ -616,19 +655,23 @@ pae_schedule_patch(PaeSchedulePass *pass, PaeScheduleVm *s, PaeMissingPatch *mis
 static PaeScheduleVm *
 pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
 {
-	g_autoptr(PaeComplianceRecord) record = pae_store_get_compliance(pass->ctx->store, vm->uuid, NULL);
+	g_autoptr(PaeComplianceRecord) record =
+		pae_store_get_compliance(pass->ctx->store, vm->uuid, NULL);
 	PaeScheduleVm *s;
 
 	if (record == NULL || record->computer_id == NULL ||
-	    !pae_compliance_report_is_trusted(record->report, record->trust_after) || record->missing == 0)
+	    !pae_compliance_report_is_trusted(record->report, record->trust_after) ||
+	    record->missing == 0)
 		return NULL;
 	s = g_new0(PaeScheduleVm, 1);
 	s->policy = pae_policy_get_tenant(pass->ctx->config->policy, vm->tenant);
-	if (s->policy == NULL || pae_tenant_policy_find_stage(s->policy, vm->category, &s->stage) == NULL)
+	if (s->policy == NULL ||
+	    pae_tenant_policy_find_stage(s->policy, vm->category, &s->stage) == NULL)
 		s->stage = G_MAXUINT; /* the planner says why it skips */
 	s->record = g_steal_pointer(&record);
 	s->missing = pae_store_list_missing(pass->ctx->store, vm->uuid, error);
-	s->exceptions = pae_store_list_exceptions(pass->ctx->store, vm->uuid, TRUE, pass->now, error);
+	s->exceptions =
+		pae_store_list_exceptions(pass->ctx->store, vm->uuid, TRUE, pass->now, error);
 	s->vm = pae_vm_copy(vm);
 	if (s->missing == NULL || s->exceptions == NULL || s->policy == NULL) {
 		pae_schedule_vm_free(s);
@@ -663,11 +706,15 @@ pae_schedule_commit(PaeSchedulePass *pass, GError **error)
 			if (!pae_store_add_plan(pass->ctx->store, plan, error))
 				return FALSE;
 			pass->summary->plans_created++;
-			g_info("plan %s: %u item%s", plan->key, plan->items->len, plan->items->len == 1 ? "" : "s");
+			g_info("plan %s: %u item%s",
+			       plan->key,
+			       plan->items->len,
+			       plan->items->len == 1 ? "" : "s");
 			continue;
 		}
 		for (guint i = 0; i < plan->items->len; i++) {
-			if (!pae_store_add_plan_item(pass->ctx->store, plan->key, plan->items->pdata[i], error))
+			if (!pae_store_add_plan_item(
+				    pass->ctx->store, plan->key, plan->items->pdata[i], error))
 				return FALSE;
 		}
 		plan->updated = pass->now;
@@ -706,8 +753,9 @@ static gboolean
 pae_schedule_honour_exceptions(PaeSchedulePass *pass, GError **error)
 {
 	g_autoptr(GPtrArray) exceptions =
-	    pae_store_list_exceptions(pass->ctx->store, NULL, TRUE, pass->now, error);
-	g_autoptr(GHashTable) withdrawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		pae_store_list_exceptions(pass->ctx->store, NULL, TRUE, pass->now, error);
+	g_autoptr(GHashTable) withdrawn =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (exceptions == NULL)
 		return FALSE;
@@ -725,15 +773,21 @@ pae_schedule_honour_exceptions(PaeSchedulePass *pass, GError **error)
 			PaePlan *plan = plans->pdata[j];
 			for (guint k = 0; k < plan->items->len && !hit; k++) {
 				PaePlanItem *item = plan->items->pdata[k];
-				hit = g_strcmp0(item->vm_uuid, e->vm_uuid) == 0 && pae_schedule_item_excepted(e, item);
+				hit = g_strcmp0(item->vm_uuid, e->vm_uuid) == 0 &&
+				      pae_schedule_item_excepted(e, item);
 			}
 		}
 		if (hit) {
-			g_autofree gchar *reason = g_strdup_printf("exception #%" G_GINT64_FORMAT " (%s) by %s",
-								   e->id,
-								   e->reason,
-								   e->requester);
-			if (!pae_plans_withdraw_vm(pass->ctx, e->vm_uuid, PAE_PLANS_WITHDRAW_NOT_STARTED, reason, error))
+			g_autofree gchar *reason =
+				g_strdup_printf("exception #%" G_GINT64_FORMAT " (%s) by %s",
+						e->id,
+						e->reason,
+						e->requester);
+			if (!pae_plans_withdraw_vm(pass->ctx,
+						   e->vm_uuid,
+						   PAE_PLANS_WITHDRAW_NOT_STARTED,
+						   reason,
+						   error))
 				return FALSE;
 			g_hash_table_add(withdrawn, g_strdup(e->vm_uuid));
 		}
@@ -745,7 +799,8 @@ static gboolean
 pae_schedule_all(PaeSchedulePass *pass, GError **error)
 {
 	g_autoptr(GPtrArray) vms = pae_store_list_vms(pass->ctx->store, FALSE, error);
-	g_autoptr(GPtrArray) work = g_ptr_array_new_with_free_func((GDestroyNotify)pae_schedule_vm_free);
+	g_autoptr(GPtrArray) work =
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_schedule_vm_free);
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 
 	if (vms == NULL)
@@ -787,9 +842,9 @@ gboolean
 pae_scheduler_run(PaeEngineContext *ctx, PaeScheduleSummary *summary, GError **error)
 {
 	PaeSchedulePass pass = {
-	    .ctx = ctx,
-	    .summary = summary,
-	    .now = pae_clock_get_now(ctx->clock),
+		.ctx = ctx,
+		.summary = summary,
+		.now = pae_clock_get_now(ctx->clock),
 	};
 	gboolean ok;
 
@@ -798,9 +853,10 @@ pae_scheduler_run(PaeEngineContext *ctx, PaeScheduleSummary *summary, GError **e
 		return FALSE;
 	pass.planned_here = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	pass.halted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	pass.plans = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pae_plan_free);
-	ok = pae_fleet_view_fetch(ctx, &pass.fleet, error) && pae_schedule_load_planned_here(&pass, error) &&
-	     pae_schedule_all(&pass, error);
+	pass.plans = g_hash_table_new_full(
+		g_str_hash, g_str_equal, g_free, (GDestroyNotify)pae_plan_free);
+	ok = pae_fleet_view_fetch(ctx, &pass.fleet, error) &&
+	     pae_schedule_load_planned_here(&pass, error) && pae_schedule_all(&pass, error);
 	pae_fleet_view_clear(&pass.fleet);
 	g_hash_table_unref(pass.planned_here);
 	g_hash_table_unref(pass.halted);
@@ -815,12 +871,13 @@ pae_scheduler_run(PaeEngineContext *ctx, PaeScheduleSummary *summary, GError **e
 		return FALSE;
 	}
 	{
-		g_autofree gchar *note = g_strdup_printf("%u considered, %u placed, %u waiting, %u skipped, %u late",
-							 summary->considered,
-							 summary->placed,
-							 summary->waiting,
-							 summary->skipped,
-							 summary->late);
+		g_autofree gchar *note =
+			g_strdup_printf("%u considered, %u placed, %u waiting, %u skipped, %u late",
+					summary->considered,
+					summary->placed,
+					summary->waiting,
+					summary->skipped,
+					summary->late);
 		return pae_store_end_pass(ctx->store, "schedule", pass.now, TRUE, note, error);
 	}
 }

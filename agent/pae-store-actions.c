@@ -12,12 +12,13 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-actions.h"
+
+#include "pae-error.h"
 
 #define PAE_STORE_ACTION_COLUMNS                                                                   \
 	"key, purpose, state, action_id, summary, time_mode, start_us, end_us, range_start, "      \
-	"range_end, restart, server_state, created_us, updated_us, attempts, next_attempt_us, "   \
+	"range_end, restart, server_state, created_us, updated_us, attempts, next_attempt_us, "    \
 	"last_error, plan_key"
 
 static gboolean
@@ -27,9 +28,9 @@ pae_store_add_action_children(PaeStore *self, PaeAction *action, GError **error)
 	g_autoptr(sqlite3_stmt) target = NULL;
 
 	patch = pae_store_prepare(
-	    self,
-	    "INSERT INTO action_patches (key, site, fixlet_id) VALUES (?1, ?2, ?3)",
-	    error);
+		self,
+		"INSERT INTO action_patches (key, site, fixlet_id) VALUES (?1, ?2, ?3)",
+		error);
 	if (patch == NULL)
 		return FALSE;
 	for (guint i = 0; i < action->patches->len; i++) {
@@ -40,10 +41,11 @@ pae_store_add_action_children(PaeStore *self, PaeAction *action, GError **error)
 		if (!pae_store_step_done(self, patch, error))
 			return FALSE;
 	}
-	target = pae_store_prepare(self,
-				   "INSERT INTO action_targets (key, vm_uuid, computer_id, outcome) "
-				   "VALUES (?1, ?2, ?3, ?4)",
-				   error);
+	target =
+		pae_store_prepare(self,
+				  "INSERT INTO action_targets (key, vm_uuid, computer_id, outcome) "
+				  "VALUES (?1, ?2, ?3, ?4)",
+				  error);
 	if (target == NULL)
 		return FALSE;
 	for (guint i = 0; i < action->targets->len; i++) {
@@ -92,11 +94,12 @@ pae_store_add_action(PaeStore *self, PaeAction *action, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO actions (" PAE_STORE_ACTION_COLUMNS ") VALUES "
-				 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-				 "?16, ?17, ?18)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO actions (" PAE_STORE_ACTION_COLUMNS ") VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"?16, ?17, ?18)",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_action(stmt, action);
@@ -110,13 +113,14 @@ pae_store_update_action(PaeStore *self, PaeAction *action, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "UPDATE actions SET purpose = ?2, state = ?3, action_id = ?4, "
-				 "summary = ?5, time_mode = ?6, start_us = ?7, end_us = ?8, "
-				 "range_start = ?9, range_end = ?10, restart = ?11, server_state = ?12, "
-				 "created_us = ?13, updated_us = ?14, attempts = ?15, "
-				 "next_attempt_us = ?16, last_error = ?17, plan_key = ?18 WHERE key = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"UPDATE actions SET purpose = ?2, state = ?3, action_id = ?4, "
+		"summary = ?5, time_mode = ?6, start_us = ?7, end_us = ?8, "
+		"range_start = ?9, range_end = ?10, restart = ?11, server_state = ?12, "
+		"created_us = ?13, updated_us = ?14, attempts = ?15, "
+		"next_attempt_us = ?16, last_error = ?17, plan_key = ?18 WHERE key = ?1",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_action(stmt, action);
@@ -134,11 +138,12 @@ pae_store_update_target(PaeStore *self, const gchar *key, PaeActionTarget *targe
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "UPDATE action_targets SET outcome = ?3, status = ?4, exit_code = ?5, "
-				 "apply_count = ?6, start_us = ?7, end_us = ?8, checked_us = ?9, "
-				 "computer_id = ?10 WHERE key = ?1 AND vm_uuid = ?2",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"UPDATE action_targets SET outcome = ?3, status = ?4, exit_code = ?5, "
+		"apply_count = ?6, start_us = ?7, end_us = ?8, checked_us = ?9, "
+		"computer_id = ?10 WHERE key = ?1 AND vm_uuid = ?2",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, key);
@@ -158,7 +163,7 @@ static PaeAction *
 pae_store_action_from_row(sqlite3_stmt *stmt)
 {
 	PaeAction *action =
-	    pae_action_new(pae_store_column_text(stmt, 0), pae_store_column_text(stmt, 1));
+		pae_action_new(pae_store_column_text(stmt, 0), pae_store_column_text(stmt, 1));
 	action->state = pae_action_state_from_string(pae_store_column_text(stmt, 2));
 	action->action_id = g_strdup(pae_store_column_text(stmt, 3));
 	action->summary = g_strdup(pae_store_column_text(stmt, 4));
@@ -212,8 +217,8 @@ pae_store_load_action_children(PaeStore *self, PaeAction *action, GError **error
 		t->outcome = pae_outcome_from_string(pae_store_column_text(targets, 2));
 		t->status = g_strdup(pae_store_column_text(targets, 3));
 		t->exit_code = sqlite3_column_type(targets, 4) == SQLITE_NULL
-				   ? -1
-				   : sqlite3_column_int(targets, 4);
+				       ? -1
+				       : sqlite3_column_int(targets, 4);
 		t->apply_count = sqlite3_column_int(targets, 5);
 		t->start = sqlite3_column_int64(targets, 6);
 		t->end = sqlite3_column_int64(targets, 7);
@@ -227,7 +232,7 @@ static GPtrArray *
 pae_store_collect_actions(PaeStore *self, sqlite3_stmt *stmt, GError **error)
 {
 	g_autoptr(GPtrArray) actions =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_action_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_action_free);
 	gint rc;
 
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1)
@@ -248,9 +253,8 @@ pae_store_get_action(PaeStore *self, const gchar *key, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) actions = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_ACTION_COLUMNS " FROM actions WHERE key = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self, "SELECT " PAE_STORE_ACTION_COLUMNS " FROM actions WHERE key = ?1", error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, key);
@@ -276,7 +280,8 @@ pae_store_list_actions(PaeStore *self, PaeActionState state, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_ACTION_COLUMNS " FROM actions WHERE state = ?1 "
+				 "SELECT " PAE_STORE_ACTION_COLUMNS
+				 " FROM actions WHERE state = ?1 "
 				 "ORDER BY created_us, key",
 				 error);
 	if (stmt == NULL)
@@ -314,7 +319,8 @@ pae_store_list_actions_for_plan(PaeStore *self, const gchar *plan_key, GError **
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_ACTION_COLUMNS " FROM actions WHERE plan_key = ?1 "
+				 "SELECT " PAE_STORE_ACTION_COLUMNS
+				 " FROM actions WHERE plan_key = ?1 "
 				 "ORDER BY created_us, key",
 				 error);
 	if (stmt == NULL)

@@ -7,10 +7,11 @@
 
 #include "config.h"
 
+#include "pae-store-plans.h"
+
 #include "pae-action.h"
 #include "pae-error.h"
 #include "pae-store-compliance.h"
-#include "pae-store-plans.h"
 
 #define PAE_STORE_PLAN_COLUMNS                                                                     \
 	"key, tenant, category, stage, time_mode, window_start_us, window_end_us, range_start, "   \
@@ -46,10 +47,11 @@ pae_store_add_plan(PaeStore *self, PaePlan *plan, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO plans (" PAE_STORE_PLAN_COLUMNS ") VALUES (?1, ?2, ?3, "
-				 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO plans (" PAE_STORE_PLAN_COLUMNS ") VALUES (?1, ?2, ?3, "
+		"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_plan(stmt, plan);
@@ -67,11 +69,12 @@ pae_store_add_plan_item(PaeStore *self, const gchar *plan_key, PaePlanItem *item
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO plan_items (plan_key, vm_uuid, site, fixlet_id, start_us, "
-				 "end_us, deadline_us, late, action_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-				 "?7, ?8, ?9)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO plan_items (plan_key, vm_uuid, site, fixlet_id, start_us, "
+		"end_us, deadline_us, late, action_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"?7, ?8, ?9)",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, plan_key);
@@ -91,14 +94,15 @@ pae_store_update_plan(PaeStore *self, PaePlan *plan, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "UPDATE plans SET tenant = ?2, category = ?3, stage = ?4, "
-				 "time_mode = ?5, window_start_us = ?6, window_end_us = ?7, "
-				 "range_start = ?8, range_end = ?9, first_start_us = ?10, state = ?11, "
-				 "change_id = ?12, change_state = ?13, close_code = ?14, created_us = ?15, "
-				 "updated_us = ?16, attempts = ?17, next_attempt_us = ?18, "
-				 "last_error = ?19 WHERE key = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"UPDATE plans SET tenant = ?2, category = ?3, stage = ?4, "
+		"time_mode = ?5, window_start_us = ?6, window_end_us = ?7, "
+		"range_start = ?8, range_end = ?9, first_start_us = ?10, state = ?11, "
+		"change_id = ?12, change_state = ?13, close_code = ?14, created_us = ?15, "
+		"updated_us = ?16, attempts = ?17, next_attempt_us = ?18, "
+		"last_error = ?19 WHERE key = ?1",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_plan(stmt, plan);
@@ -144,13 +148,15 @@ pae_store_set_plan_item_action(PaeStore *self,
  * Takes a VM out of a plan; the VM's history says why.
  */
 gboolean
-pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *vm_uuid, GError **error)
+pae_store_remove_plan_items(PaeStore *self,
+			    const gchar *plan_key,
+			    const gchar *vm_uuid,
+			    GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "DELETE FROM plan_items WHERE plan_key = ?1 AND vm_uuid = ?2",
-				 error);
+	stmt = pae_store_prepare(
+		self, "DELETE FROM plan_items WHERE plan_key = ?1 AND vm_uuid = ?2", error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, plan_key);
@@ -173,11 +179,12 @@ pae_store_get_rejected_until(PaeStore *self,
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT COALESCE(MAX(i.end_us), 0) FROM plan_items i JOIN plans p ON "
-				 "p.key = i.plan_key WHERE i.vm_uuid = ?1 AND i.site = ?2 AND "
-				 "i.fixlet_id = ?3 AND p.state = 'rejected'",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT COALESCE(MAX(i.end_us), 0) FROM plan_items i JOIN plans p ON "
+		"p.key = i.plan_key WHERE i.vm_uuid = ?1 AND i.site = ?2 AND "
+		"i.fixlet_id = ?3 AND p.state = 'rejected'",
+		error);
 	if (stmt == NULL)
 		return -1;
 	pae_store_bind_text(stmt, 1, vm_uuid);
@@ -219,11 +226,12 @@ pae_store_load_plan_items(PaeStore *self, PaePlan *plan, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT vm_uuid, site, fixlet_id, start_us, end_us, deadline_us, late, "
-				 "action_key FROM plan_items WHERE plan_key = ?1 "
-				 "ORDER BY vm_uuid, site, fixlet_id",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT vm_uuid, site, fixlet_id, start_us, end_us, deadline_us, late, "
+		"action_key FROM plan_items WHERE plan_key = ?1 "
+		"ORDER BY vm_uuid, site, fixlet_id",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, plan->key);
@@ -265,9 +273,8 @@ pae_store_get_plan(PaeStore *self, const gchar *key, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) plans = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_PLAN_COLUMNS " FROM plans WHERE key = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self, "SELECT " PAE_STORE_PLAN_COLUMNS " FROM plans WHERE key = ?1", error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, key);
@@ -293,7 +300,8 @@ pae_store_list_plans(PaeStore *self, gboolean active_only, guint limit, GError *
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_PLAN_COLUMNS " FROM plans WHERE ?1 = 0 OR state "
+				 "SELECT " PAE_STORE_PLAN_COLUMNS
+				 " FROM plans WHERE ?1 = 0 OR state "
 				 "IN ('planned', 'change-open', 'scheduled') "
 				 "ORDER BY first_start_us, key LIMIT ?2",
 				 error);
@@ -305,7 +313,10 @@ pae_store_list_plans(PaeStore *self, gboolean active_only, guint limit, GError *
 }
 
 GPtrArray *
-pae_store_list_plans_for_vm(PaeStore *self, const gchar *vm_uuid, gboolean active_only, GError **error)
+pae_store_list_plans_for_vm(PaeStore *self,
+			    const gchar *vm_uuid,
+			    gboolean active_only,
+			    GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -338,14 +349,14 @@ pae_store_has_active_item(PaeStore *self,
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(
-	    self,
-	    "SELECT (SELECT COUNT(*) FROM plan_items i JOIN plans p ON p.key = i.plan_key "
-	    "  WHERE i.vm_uuid = ?1 AND i.site = ?2 AND i.fixlet_id = ?3 "
-	    "  AND p.state IN ('planned', 'change-open', 'scheduled')) + "
-	    "(SELECT COUNT(*) FROM action_targets t JOIN actions a ON a.key = t.key "
-	    "  JOIN action_patches ap ON ap.key = a.key WHERE t.vm_uuid = ?1 AND ap.site = ?2 "
-	    "  AND ap.fixlet_id = ?3 AND a.state IN ('intended', 'open', 'stopping'))",
-	    error);
+		self,
+		"SELECT (SELECT COUNT(*) FROM plan_items i JOIN plans p ON p.key = i.plan_key "
+		"  WHERE i.vm_uuid = ?1 AND i.site = ?2 AND i.fixlet_id = ?3 "
+		"  AND p.state IN ('planned', 'change-open', 'scheduled')) + "
+		"(SELECT COUNT(*) FROM action_targets t JOIN actions a ON a.key = t.key "
+		"  JOIN action_patches ap ON ap.key = a.key WHERE t.vm_uuid = ?1 AND ap.site = ?2 "
+		"  AND ap.fixlet_id = ?3 AND a.state IN ('intended', 'open', 'stopping'))",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, vm_uuid);
@@ -366,13 +377,15 @@ GHashTable *
 pae_store_list_plan_patch_names(PaeStore *self, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
-	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) names =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT DISTINCT p.site, p.fixlet_id, p.name FROM patches p "
-				 "JOIN plan_items i ON i.site = p.site AND i.fixlet_id = p.fixlet_id",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT DISTINCT p.site, p.fixlet_id, p.name FROM patches p "
+		"JOIN plan_items i ON i.site = p.site AND i.fixlet_id = p.fixlet_id",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1)
@@ -390,11 +403,12 @@ pae_store_add_exception(PaeStore *self, PaeException *exception, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO exceptions (kind, vm_uuid, site, fixlet_id, starts_us, "
-				 "until_us, requester, reason, expires_us, created_us) VALUES "
-				 "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO exceptions (kind, vm_uuid, site, fixlet_id, starts_us, "
+		"until_us, requester, reason, expires_us, created_us) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		error);
 	if (stmt == NULL)
 		return 0;
 	pae_store_bind_text(stmt, 1, pae_exception_kind_to_string(exception->kind));
@@ -419,28 +433,30 @@ pae_store_add_exception(PaeStore *self, PaeException *exception, GError **error)
  * @active_only: only those neither expired nor removed at @now
  */
 GPtrArray *
-pae_store_list_exceptions(PaeStore *self, const gchar *vm_uuid, gboolean active_only, PaeTime now, GError **error)
+pae_store_list_exceptions(
+	PaeStore *self, const gchar *vm_uuid, gboolean active_only, PaeTime now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) list =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_exception_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_exception_free);
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT id, kind, vm_uuid, site, fixlet_id, starts_us, until_us, "
-				 "requester, reason, expires_us, created_us, removed_us, removed_by "
-				 "FROM exceptions WHERE (?1 IS NULL OR vm_uuid = ?1) AND (?2 = 0 OR "
-				 "(removed_us IS NULL AND expires_us > ?3)) ORDER BY id",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT id, kind, vm_uuid, site, fixlet_id, starts_us, until_us, "
+		"requester, reason, expires_us, created_us, removed_us, removed_by "
+		"FROM exceptions WHERE (?1 IS NULL OR vm_uuid = ?1) AND (?2 = 0 OR "
+		"(removed_us IS NULL AND expires_us > ?3)) ORDER BY id",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, vm_uuid);
 	sqlite3_bind_int(stmt, 2, active_only ? 1 : 0);
 	sqlite3_bind_int64(stmt, 3, now);
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1) {
-		PaeException *e =
-		    pae_exception_new(pae_exception_kind_from_string(pae_store_column_text(stmt, 1)),
-				      pae_store_column_text(stmt, 2));
+		PaeException *e = pae_exception_new(
+			pae_exception_kind_from_string(pae_store_column_text(stmt, 1)),
+			pae_store_column_text(stmt, 2));
 		e->id = sqlite3_column_int64(stmt, 0);
 		e->site = g_strdup(pae_store_column_text(stmt, 3));
 		e->fixlet_id = g_strdup(pae_store_column_text(stmt, 4));
@@ -527,12 +543,13 @@ pae_store_raise_incident(PaeStore *self,
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO incidents (kind, subject, vm_uuid, patch, tenant, "
-				 "action_id, change_id, message, raised_us) SELECT ?1, ?2, ?3, ?4, ?5, "
-				 "?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE "
-				 "subject = ?2 AND resolved_us IS NULL)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO incidents (kind, subject, vm_uuid, patch, tenant, "
+		"action_id, change_id, message, raised_us) SELECT ?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE "
+		"subject = ?2 AND resolved_us IS NULL)",
+		error);
 	if (stmt == NULL)
 		return -1;
 	pae_store_bind_text(stmt, 1, pae_incident_kind_to_string(incident->kind));
@@ -552,11 +569,8 @@ pae_store_raise_incident(PaeStore *self,
 }
 
 gboolean
-pae_store_resolve_incident(PaeStore *self,
-			   const gchar *subject,
-			   const gchar *resolution,
-			   PaeTime now,
-			   GError **error)
+pae_store_resolve_incident(
+	PaeStore *self, const gchar *subject, const gchar *resolution, PaeTime now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -576,15 +590,15 @@ static GPtrArray *
 pae_store_collect_incidents(PaeStore *self, sqlite3_stmt *stmt, GError **error)
 {
 	g_autoptr(GPtrArray) list =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_incident_record_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_incident_record_free);
 	gint rc;
 
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1) {
 		PaeIncidentRecord *r = g_new0(PaeIncidentRecord, 1);
-		r->incident =
-		    pae_incident_new(pae_incident_kind_from_string(pae_store_column_text(stmt, 1)));
-		r->incident->incident_id = g_strdup_printf("%" G_GINT64_FORMAT,
-							   (gint64)sqlite3_column_int64(stmt, 0));
+		r->incident = pae_incident_new(
+			pae_incident_kind_from_string(pae_store_column_text(stmt, 1)));
+		r->incident->incident_id =
+			g_strdup_printf("%" G_GINT64_FORMAT, (gint64)sqlite3_column_int64(stmt, 0));
 		r->subject = g_strdup(pae_store_column_text(stmt, 2));
 		r->incident->vm_uuid = g_strdup(pae_store_column_text(stmt, 3));
 		r->incident->patch = g_strdup(pae_store_column_text(stmt, 4));
@@ -638,9 +652,10 @@ pae_store_list_undelivered_incidents(PaeStore *self, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 PAE_STORE_INCIDENT_SELECT "WHERE i.delivered = 0 OR (i.resolved_us IS "
-							   "NOT NULL AND i.resolve_delivered = 0) "
-							   "ORDER BY i.id",
+				 PAE_STORE_INCIDENT_SELECT
+				 "WHERE i.delivered = 0 OR (i.resolved_us IS "
+				 "NOT NULL AND i.resolve_delivered = 0) "
+				 "ORDER BY i.id",
 				 error);
 	if (stmt == NULL)
 		return NULL;
@@ -648,15 +663,19 @@ pae_store_list_undelivered_incidents(PaeStore *self, GError **error)
 }
 
 gboolean
-pae_store_mark_incident_delivered(PaeStore *self, const gchar *incident_id, gboolean resolved, GError **error)
+pae_store_mark_incident_delivered(PaeStore *self,
+				  const gchar *incident_id,
+				  gboolean resolved,
+				  GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 resolved ? "UPDATE incidents SET delivered = 1, resolve_delivered = 1 "
-					    "WHERE id = ?1"
-					  : "UPDATE incidents SET delivered = 1 WHERE id = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		resolved ? "UPDATE incidents SET delivered = 1, resolve_delivered = 1 "
+			   "WHERE id = ?1"
+			 : "UPDATE incidents SET delivered = 1 WHERE id = ?1",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, incident_id);

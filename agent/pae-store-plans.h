@@ -31,13 +31,19 @@ pae_store_get_rejected_until(PaeStore *self,
 			     const gchar *fixlet_id,
 			     GError **error);
 gboolean
-pae_store_remove_plan_items(PaeStore *self, const gchar *plan_key, const gchar *vm_uuid, GError **error);
+pae_store_remove_plan_items(PaeStore *self,
+			    const gchar *plan_key,
+			    const gchar *vm_uuid,
+			    GError **error);
 PaePlan *
 pae_store_get_plan(PaeStore *self, const gchar *key, GError **error);
 GPtrArray *
 pae_store_list_plans(PaeStore *self, gboolean active_only, guint limit, GError **error);
 GPtrArray *
-pae_store_list_plans_for_vm(PaeStore *self, const gchar *vm_uuid, gboolean active_only, GError **error);
+pae_store_list_plans_for_vm(PaeStore *self,
+			    const gchar *vm_uuid,
+			    gboolean active_only,
+			    GError **error);
 gboolean
 pae_store_has_active_item(PaeStore *self,
 			  const gchar *vm_uuid,
@@ -50,7 +56,8 @@ pae_store_list_plan_patch_names(PaeStore *self, GError **error);
 gint64
 pae_store_add_exception(PaeStore *self, PaeException *exception, GError **error);
 GPtrArray *
-pae_store_list_exceptions(PaeStore *self, const gchar *vm_uuid, gboolean active_only, PaeTime now, GError **error);
+pae_store_list_exceptions(
+	PaeStore *self, const gchar *vm_uuid, gboolean active_only, PaeTime now, GError **error);
 gboolean
 pae_store_remove_exception(PaeStore *self, gint64 id, const gchar *by, PaeTime now, GError **error);
 
@@ -72,17 +79,17 @@ pae_store_raise_incident(PaeStore *self,
 			 const PaeIncident *incident,
 			 GError **error);
 gboolean
-pae_store_resolve_incident(PaeStore *self,
-			   const gchar *subject,
-			   const gchar *resolution,
-			   PaeTime now,
-			   GError **error);
+pae_store_resolve_incident(
+	PaeStore *self, const gchar *subject, const gchar *resolution, PaeTime now, GError **error);
 GPtrArray *
 pae_store_list_incidents(PaeStore *self, gboolean open_only, guint limit, GError **error);
 GPtrArray *
 pae_store_list_undelivered_incidents(PaeStore *self, GError **error);
 gboolean
-pae_store_mark_incident_delivered(PaeStore *self, const gchar *incident_id, gboolean resolved, GError **error);
+pae_store_mark_incident_delivered(PaeStore *self,
+				  const gchar *incident_id,
+				  gboolean resolved,
+				  GError **error);
 gchar *
 pae_incident_subject(PaeIncidentKind kind, const gchar *a, const gchar *b, const gchar *c);
 
