@@ -13,6 +13,8 @@
  *   v3  policy at work: plans (a batch of patches in one window, one change
  *       record) and their items; the builtin change management's records
  *       and work notes; exceptions; incidents; actions belong to a plan
+ *   v4  lifecycle: each VM's activation, catch-up and re-baseline state, and
+ *       the hand-over written into its domain
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -271,11 +273,30 @@ static const gchar pae_store_schema_v3[] =
     ");"
     "CREATE UNIQUE INDEX incidents_open ON incidents(subject) WHERE resolved_us IS NULL;";
 
+static const gchar pae_store_schema_v4[] =
+    /* where each VM stands in its life: provisioning until its baseline is
+     * applied, then ready; catching up after a resume; re-baselining after a
+     * revert; adopted after a migration; retired */
+    "CREATE TABLE lifecycle ("
+    "  vm_uuid TEXT PRIMARY KEY NOT NULL REFERENCES vms(uuid),"
+    "  state TEXT NOT NULL,"
+    "  since_us INTEGER NOT NULL,"
+    "  deadline_us INTEGER NOT NULL DEFAULT 0,"
+    "  action_key TEXT,"
+    "  ready_us INTEGER,"
+    "  patch_level TEXT,"
+    "  handover_us INTEGER,"
+    "  handover_pending INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT"
+    ");"
+    "CREATE INDEX lifecycle_by_state ON lifecycle(state);";
+
 static const gchar *const pae_store_schema_steps[] = {
     NULL, /* version 0 is an empty file */
     pae_store_schema_v1,
     pae_store_schema_v2,
     pae_store_schema_v3,
+    pae_store_schema_v4,
 };
 
 gint

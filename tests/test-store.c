@@ -10,6 +10,7 @@
 
 #include "pae-error.h"
 #include "pae-store-actions.h"
+#include "pae-store-plans.h"
 #include "pae-store-vms.h"
 #include "pae-test-util.h"
 
@@ -207,6 +208,18 @@ test_store_migrate_fixtures_func(void **state)
 			assert_string_equal(action->action_id, "2001");
 			assert_int_equal(action->targets->len, 1);
 			assert_int_equal(action->patches->len, 1);
+		}
+		if (v >= 3) {
+			g_autoptr(PaePlan) plan =
+			    pae_store_get_plan(store, "pae:c:ctl-1:default:test:20260307T0200L", &error);
+			g_autoptr(GPtrArray) exceptions =
+			    pae_store_list_exceptions(store, NULL, FALSE, 0, &error);
+			g_autoptr(GPtrArray) incidents = pae_store_list_incidents(store, TRUE, 10, &error);
+			assert_non_null(plan);
+			assert_int_equal(plan->state, PAE_PLAN_STATE_CHANGE_OPEN);
+			assert_int_equal(plan->items->len, 1);
+			assert_int_equal(exceptions->len, 1);
+			assert_int_equal(incidents->len, 1);
 		}
 	}
 }
