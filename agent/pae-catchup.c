@@ -17,6 +17,7 @@
 #include "pae-action.h"
 #include "pae-compliance.h"
 #include "pae-error.h"
+#include "pae-planner.h"
 #include "pae-store-actions.h"
 #include "pae-store-compliance.h"
 #include "pae-store-vms.h"
@@ -97,6 +98,35 @@ pae_catchup_plan(PaeEngineContext *ctx,
 		 gchar **key,
 		 GError **error)
 {
+	return pae_catchup_plan_full(ctx, vm_uuid, purpose, FALSE, key, error);
+}
+
+/* keeps the missing patches that are due under the VM's tenant's policy */
+static void
+pae_catchup_keep_due(PaeEngineContext *ctx, PaeVm *vm, GPtrArray *missing, PaeTime now)
+{
+	const PaeTenantPolicy *policy = pae_policy_get_tenant(ctx->config->policy, vm->tenant);
+
+	for (guint i = missing->len; policy != NULL && i > 0; i--) {
+		PaeMissingPatch *m = missing->pdata[i - 1];
+		if (pae_planner_patch_due(policy, m->info, now) > now)
+			g_ptr_array_remove_index(missing, i - 1);
+	}
+}
+
+/**
+ * pae_catchup_plan_full:
+ * @only_due: leave out the patches not yet due under the VM's policy (a
+ *   catch-up after a resume applies what became due while it was away)
+ */
+gboolean
+pae_catchup_plan_full(PaeEngineContext *ctx,
+		      const gchar *vm_uuid,
+		      const gchar *purpose,
+		      gboolean only_due,
+		      gchar **key,
+		      GError **error)
+{
 	g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, vm_uuid, NULL, error);
 	g_autoptr(PaeComplianceRecord) record = NULL;
 	g_autoptr(GPtrArray) missing = NULL;
@@ -129,6 +159,8 @@ pae_catchup_plan(PaeEngineContext *ctx,
 	missing = pae_store_list_missing(ctx->store, vm_uuid, error);
 	if (missing == NULL)
 		return FALSE;
+	if (only_due)
+		pae_catchup_keep_due(ctx, vm, missing, now);
 	patches = pae_catchup_uncovered(ctx, vm_uuid, missing, error);
 	if (patches == NULL)
 		return FALSE;

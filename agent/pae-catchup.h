@@ -18,4 +18,12 @@ pae_catchup_plan(PaeEngineContext *ctx,
 gchar *
 pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *subject, PaeTime at);
 
+gboolean
+pae_catchup_plan_full(PaeEngineContext *ctx,
+		      const gchar *vm_uuid,
+		      const gchar *purpose,
+		      gboolean only_due,
+		      gchar **key,
+		      GError **error);
+
 G_END_DECLS

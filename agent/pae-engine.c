@@ -20,6 +20,7 @@
 
 #include "pae-engine.h"
 
+#include "pae-activation.h"
 #include "pae-alerts.h"
 #include "pae-backoff.h"
 #include "pae-checker.h"
@@ -57,6 +58,7 @@ struct _PaeEngine {
 	gboolean reconcile_soon;
 	gboolean check_soon;
 	gboolean schedule_soon;
+	PaeHandover *handover; /* the worker's own libvirt connection, for hand-overs */
 	/* incident delivery backs off while its backend is away (real time) */
 	gint64 alerts_retry_at;
 	guint alerts_failures;
@@ -93,6 +95,19 @@ pae_engine_warn(const gchar *job, GError *error)
 		g_warning("%s: %s, trying again later", job, error->message);
 	else
 		g_warning("%s failed: %s", job, error->message);
+}
+
+/* activations, re-baselines and catch-ups that can go ahead, and hand-overs */
+static void
+pae_engine_run_lifecycle(PaeEngine *self, PaeEngineContext *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	guint changed = 0;
+
+	if (!pae_activation_run(ctx, self->handover, &changed, &error))
+		pae_engine_warn("lifecycle", error);
+	else if (changed > 0)
+		ctx->outbox_requested = TRUE;
 }
 
 /* the scheduler follows every reconcile, and runs at least every check interval */
@@ -199,6 +214,7 @@ pae_engine_run_patch_jobs(PaeEngine *self, PaeEngineContext *ctx, PaeTime *next)
 			g_clear_error(&error);
 		}
 	}
+	pae_engine_run_lifecycle(self, ctx);
 	pae_engine_run_scheduler(self, ctx, reconciled, next);
 	pae_engine_run_plans(self, ctx, next);
 	if (!pae_outbox_run(ctx, &outbox, &error)) {
@@ -320,6 +336,7 @@ pae_engine_thread(gpointer user_data)
 	if (store == NULL)
 		return NULL;
 
+	self->handover = pae_handover_new();
 	for (;;) {
 		gint item = GPOINTER_TO_INT(g_async_queue_pop(self->queue));
 		PaeEngineCycleDone *done;
@@ -337,6 +354,7 @@ pae_engine_thread(gpointer user_data)
 					   done,
 					   pae_engine_cycle_done_free);
 	}
+	g_clear_pointer(&self->handover, pae_handover_free);
 	return NULL;
 }
 

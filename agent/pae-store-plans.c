@@ -586,6 +586,36 @@ pae_store_resolve_incident(
 	return pae_store_step_done(self, stmt, error);
 }
 
+/**
+ * pae_store_resolve_vm_incidents:
+ *
+ * Closes every open incident about the VM, e.g. when it leaves.
+ *
+ * Returns: how many were closed, -1 on error
+ */
+gint
+pae_store_resolve_vm_incidents(PaeStore *self,
+			       const gchar *vm_uuid,
+			       const gchar *resolution,
+			       PaeTime now,
+			       GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	stmt = pae_store_prepare(self,
+				 "UPDATE incidents SET resolved_us = ?2, resolution = ?3 "
+				 "WHERE vm_uuid = ?1 AND resolved_us IS NULL",
+				 error);
+	if (stmt == NULL)
+		return -1;
+	pae_store_bind_text(stmt, 1, vm_uuid);
+	sqlite3_bind_int64(stmt, 2, now);
+	pae_store_bind_text(stmt, 3, resolution);
+	if (!pae_store_step_done(self, stmt, error))
+		return -1;
+	return pae_store_changes(self);
+}
+
 static GPtrArray *
 pae_store_collect_incidents(PaeStore *self, sqlite3_stmt *stmt, GError **error)
 {
