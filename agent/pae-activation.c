@@ -173,11 +173,13 @@ pae_activation_step(PaeEngineContext *ctx, PaeLifecycle *lc, guint *changed, GEr
 	case PAE_LIFECYCLE_PLAN_ACTION:
 		if (!pae_activation_plan(ctx, lc, error))
 			return FALSE;
+		(*changed)++;
 		break;
 	case PAE_LIFECYCLE_BECOME_READY:
 		level = pae_activation_patch_level(action);
 		if (!pae_activation_become_ready(ctx, lc, level, error))
 			return FALSE;
+		(*changed)++;
 		break;
 	case PAE_LIFECYCLE_FAILED:
 		if (!pae_activation_alert(ctx, lc, "its action did not succeed; `paectl baseline` tries again", error))
@@ -194,7 +196,6 @@ pae_activation_step(PaeEngineContext *ctx, PaeLifecycle *lc, guint *changed, GEr
 	default:
 		break;
 	}
-	(*changed)++;
 	return pae_store_transaction_commit(txn, error);
 }
 
@@ -207,8 +208,19 @@ pae_activation_hand_over(PaeEngineContext *ctx, PaeHandover *handover, PaeLifecy
 	g_autofree gchar *detail = NULL;
 
 	if (!pae_handover_write(handover, ctx->config->libvirt_uri, lc, ctx->config->agent_id, &failure)) {
-		g_debug("hand-over of %s: %s, trying again", lc->vm_uuid, failure->message);
-		return TRUE;
+		/* a domain that is gone will not come back for its hand-over */
+		if (!g_error_matches(failure, PAE_ERROR, PAE_ERROR_NOT_FOUND)) {
+			g_debug("hand-over of %s: %s, trying again", lc->vm_uuid, failure->message);
+			return TRUE;
+		}
+		g_info("hand-over of %s given up: %s", lc->vm_uuid, failure->message);
+		txn = pae_store_transaction_begin(ctx->store, error);
+		if (txn == NULL)
+			return FALSE;
+		lc->handover_pending = FALSE;
+		if (!pae_store_put_lifecycle(ctx->store, lc, error))
+			return FALSE;
+		return pae_store_transaction_commit(txn, error);
 	}
 	txn = pae_store_transaction_begin(ctx->store, error);
 	if (txn == NULL)

@@ -27,6 +27,8 @@
 
 #define PAE_OBSERVER_CURSOR "engine"
 #define PAE_OBSERVER_BATCH  500
+/* observations this close to the store's first belong to the first resync */
+#define PAE_OBSERVER_FIRST_RESYNC G_TIME_SPAN_MINUTE
 
 static gboolean
 pae_observer_is_observation(PaeHistoryEntry *entry)
@@ -59,9 +61,15 @@ pae_observer_set_lifecycle(PaeEngineContext *ctx,
 static gboolean
 pae_observer_provision(PaeEngineContext *ctx, PaeHistoryEntry *entry, PaeLifecycle *lc, GError **error)
 {
+	gint64 first = 0;
+
 	ctx->reconcile_requested = TRUE;
-	/* a VM found by a resync may have served for years: adopt it as it is */
-	if (entry->source == PAE_SOURCE_RESYNC)
+	/* the first resync of a new agent meets a fleet in service: adopt it as
+	 * it is; a VM a later resync finds was defined while nobody listened */
+	if (entry->source == PAE_SOURCE_RESYNC &&
+	    !pae_store_get_first_observation(ctx->store, &first, error))
+		return FALSE;
+	if (entry->source == PAE_SOURCE_RESYNC && entry->at - first < PAE_OBSERVER_FIRST_RESYNC)
 		return lc->state == PAE_LIFECYCLE_READY && lc->since != 0
 			   ? TRUE
 			   : pae_observer_set_lifecycle(ctx,
@@ -160,6 +168,13 @@ pae_observer_handle(PaeEngineContext *ctx, PaeHistoryEntry *entry, GError **erro
 		ctx->reconcile_requested = TRUE;
 		if (lc->state == PAE_LIFECYCLE_RETIRED)
 			return TRUE;
+		/* its facts may have gone back too: what was planned waits for the re-baseline */
+		if (!pae_plans_withdraw_vm(ctx,
+					   entry->vm_uuid,
+					   PAE_PLANS_WITHDRAW_NOT_STARTED,
+					   "reverted to a snapshot: re-baselined, then planned again",
+					   error))
+			return FALSE;
 		return pae_observer_set_lifecycle(ctx,
 						  entry,
 						  lc,

@@ -31,6 +31,7 @@
 #include "pae-error.h"
 #include "pae-plans.h"
 #include "pae-store-compliance.h"
+#include "pae-store-lifecycle.h"
 #include "pae-store-plans.h"
 #include "pae-store-requests.h"
 #include "pae-store-vms.h"
@@ -243,6 +244,8 @@ typedef struct {
 	GHashTable *plans;
 	/* halted stages already reported in this pass */
 	GHashTable *halted;
+	/* the history the engine has read: observations after it are not acted on yet */
+	gint64 observed;
 } PaeSchedulePass;
 
 typedef struct {
@@ -651,17 +654,38 @@ pae_schedule_patch(PaeSchedulePass *pass,
 	return ok;
 }
 
+static gboolean
+pae_schedule_vm_unobserved(PaeSchedulePass *pass, PaeVm *vm)
+{
+	g_autoptr(GPtrArray) entries =
+		pae_store_list_history(pass->ctx->store, vm->uuid, pass->observed, 50, NULL);
+
+	for (guint i = 0; entries != NULL && i < entries->len; i++) {
+		PaeHistoryEntry *entry = entries->pdata[i];
+		if (entry->source != PAE_SOURCE_ENGINE)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* the VM with what scheduling needs, or NULL when it cannot be scheduled now */
 static PaeScheduleVm *
 pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
 {
 	g_autoptr(PaeComplianceRecord) record =
 		pae_store_get_compliance(pass->ctx->store, vm->uuid, NULL);
+	g_autoptr(PaeLifecycle) lifecycle = pae_store_get_lifecycle(pass->ctx->store, vm->uuid, NULL);
 	PaeScheduleVm *s;
 
 	if (record == NULL || record->computer_id == NULL ||
 	    !pae_compliance_report_is_trusted(record->report, record->trust_after) ||
 	    record->missing == 0)
+		return NULL;
+	/* its activation, re-baseline or catch-up comes first; a VM that moved on
+	 * is not ours; one with observations the engine has not read yet (it may
+	 * be new) waits for the next pass */
+	if ((lifecycle != NULL && lifecycle->state != PAE_LIFECYCLE_READY) ||
+	    vm->state == PAE_VM_STATE_MIGRATED || pae_schedule_vm_unobserved(pass, vm))
 		return NULL;
 	s = g_new0(PaeScheduleVm, 1);
 	s->policy = pae_policy_get_tenant(pass->ctx->config->policy, vm->tenant);
@@ -850,6 +874,8 @@ pae_scheduler_run(PaeEngineContext *ctx, PaeScheduleSummary *summary, GError **e
 
 	memset(summary, 0, sizeof(*summary));
 	if (!pae_store_begin_pass(ctx->store, "schedule", pass.now, error))
+		return FALSE;
+	if (!pae_store_get_cursor(ctx->store, "engine", &pass.observed, error))
 		return FALSE;
 	pass.planned_here = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	pass.halted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

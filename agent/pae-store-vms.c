@@ -320,3 +320,21 @@ pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError 
 	sqlite3_bind_int64(stmt, 2, position);
 	return pae_store_step_done(self, stmt, error);
 }
+
+/**
+ * pae_store_get_first_observation:
+ * @first: (out): when the store's first record was made, 0 when it has none
+ */
+gboolean
+pae_store_get_first_observation(PaeStore *self, gint64 *first, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	stmt = pae_store_prepare(self, "SELECT COALESCE(MIN(at_us), 0) FROM history", error);
+	if (stmt == NULL)
+		return FALSE;
+	if (pae_store_step_row(self, stmt, error) != 1)
+		return FALSE;
+	*first = sqlite3_column_int64(stmt, 0);
+	return TRUE;
+}

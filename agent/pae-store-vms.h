@@ -38,4 +38,7 @@ pae_store_get_cursor(PaeStore *self, const gchar *name, gint64 *position, GError
 gboolean
 pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError **error);
 
+gboolean
+pae_store_get_first_observation(PaeStore *self, gint64 *first, GError **error);
+
 G_END_DECLS
