@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "pae-activation.h"
+
 #include "pae-alerts.h"
 #include "pae-catchup.h"
 #include "pae-compliance.h"
@@ -36,7 +37,10 @@ pae_activation_report_trusted(PaeEngineContext *ctx, const gchar *vm_uuid)
 
 /* the lifecycle action's outcome on this VM; FALSE when the store has no such action */
 static gboolean
-pae_activation_outcome(PaeEngineContext *ctx, PaeLifecycle *lc, PaeOutcome *outcome, PaeAction **action_out)
+pae_activation_outcome(PaeEngineContext *ctx,
+		       PaeLifecycle *lc,
+		       PaeOutcome *outcome,
+		       PaeAction **action_out)
 {
 	g_autoptr(PaeAction) action = NULL;
 
@@ -52,7 +56,8 @@ pae_activation_outcome(PaeEngineContext *ctx, PaeLifecycle *lc, PaeOutcome *outc
 			*outcome = target->outcome;
 	}
 	/* stopped or refused before it ran for this VM */
-	if ((action->state == PAE_ACTION_STATE_CANCELLED || action->state == PAE_ACTION_STATE_ABANDONED) &&
+	if ((action->state == PAE_ACTION_STATE_CANCELLED ||
+	     action->state == PAE_ACTION_STATE_ABANDONED) &&
 	    !pae_outcome_is_final(*outcome))
 		*outcome = PAE_OUTCOME_CANCELLED;
 	*action_out = g_steal_pointer(&action);
@@ -60,16 +65,24 @@ pae_activation_outcome(PaeEngineContext *ctx, PaeLifecycle *lc, PaeOutcome *outc
 }
 
 static gboolean
-pae_activation_save(PaeEngineContext *ctx, PaeLifecycle *lc, const gchar *kind, const gchar *detail, GError **error)
+pae_activation_save(PaeEngineContext *ctx,
+		    PaeLifecycle *lc,
+		    const gchar *kind,
+		    const gchar *detail,
+		    GError **error)
 {
 	if (!pae_store_put_lifecycle(ctx->store, lc, error))
 		return FALSE;
 	g_info("%s: %s", lc->vm_uuid, detail);
-	return pae_engine_record(ctx, lc->vm_uuid, kind, pae_lifecycle_state_to_string(lc->state), detail, error);
+	return pae_engine_record(
+		ctx, lc->vm_uuid, kind, pae_lifecycle_state_to_string(lc->state), detail, error);
 }
 
 static gboolean
-pae_activation_become_ready(PaeEngineContext *ctx, PaeLifecycle *lc, const gchar *patch_level, GError **error)
+pae_activation_become_ready(PaeEngineContext *ctx,
+			    PaeLifecycle *lc,
+			    const gchar *patch_level,
+			    GError **error)
 {
 	PaeLifecycleState was = lc->state;
 	g_autofree gchar *detail = NULL;
@@ -81,10 +94,12 @@ pae_activation_become_ready(PaeEngineContext *ctx, PaeLifecycle *lc, const gchar
 	g_free(lc->patch_level);
 	lc->patch_level = g_strdup(patch_level);
 	/* the domain learns it is ready after an activation or a re-baseline */
-	lc->handover_pending = was == PAE_LIFECYCLE_PROVISIONING || was == PAE_LIFECYCLE_REBASELINING;
+	lc->handover_pending =
+		was == PAE_LIFECYCLE_PROVISIONING || was == PAE_LIFECYCLE_REBASELINING;
 	detail = g_strdup_printf("ready after its %s: %s", pae_lifecycle_purpose(was), patch_level);
 	resolution = g_strdup_printf("%s done", pae_lifecycle_purpose(was));
-	if (!pae_alerts_resolve(ctx, PAE_INCIDENT_BASELINE_TIMEOUT, lc->vm_uuid, NULL, resolution, error))
+	if (!pae_alerts_resolve(
+		    ctx, PAE_INCIDENT_BASELINE_TIMEOUT, lc->vm_uuid, NULL, resolution, error))
 		return FALSE;
 	return pae_activation_save(ctx, lc, "ready", detail, error);
 }
@@ -109,12 +124,29 @@ pae_activation_plan(PaeEngineContext *ctx, PaeLifecycle *lc, GError **error)
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return FALSE;
 	}
+	/* what it misses is already in an action still to run on it: wait for that one */
+	if (key == NULL) {
+		key = pae_catchup_find_pending(ctx, lc->vm_uuid, error);
+		if (key == NULL && error != NULL && *error != NULL)
+			return FALSE;
+		if (key != NULL) {
+			lc->action_key = g_strdup(key);
+			lc->deadline =
+				pae_clock_get_now(ctx->clock) + ctx->config->baseline_timeout;
+			detail = g_strdup_printf(
+				"what it misses is already in action %s, under way: "
+				"its %s waits for that one",
+				key,
+				purpose);
+			return pae_activation_save(ctx, lc, "lifecycle", detail, error);
+		}
+	}
 	if (key == NULL)
 		return pae_activation_become_ready(ctx,
 						   lc,
 						   lc->state == PAE_LIFECYCLE_CATCHING_UP
-						       ? "nothing became due while it was away"
-						       : "compliant, nothing to apply",
+							   ? "nothing became due while it was away"
+							   : "compliant, nothing to apply",
 						   error);
 	lc->action_key = g_strdup(key);
 	lc->deadline = pae_clock_get_now(ctx->clock) + ctx->config->baseline_timeout;
@@ -131,12 +163,13 @@ pae_activation_alert(PaeEngineContext *ctx, PaeLifecycle *lc, const gchar *why, 
 
 	incident->vm_uuid = g_strdup(lc->vm_uuid);
 	incident->tenant = vm != NULL ? g_strdup(vm->tenant) : NULL;
-	incident->message = g_strdup_printf("%s (%s) has not reached its baseline (%s, deadline %s): %s",
-					    vm != NULL ? vm->name : lc->vm_uuid,
-					    lc->vm_uuid,
-					    pae_lifecycle_purpose(lc->state),
-					    deadline,
-					    why);
+	incident->message =
+		g_strdup_printf("%s (%s) has not reached its baseline (%s, deadline %s): %s",
+				vm != NULL ? vm->name : lc->vm_uuid,
+				lc->vm_uuid,
+				pae_lifecycle_purpose(lc->state),
+				deadline,
+				why);
 	return pae_alerts_raise(ctx, incident, error);
 }
 
@@ -155,9 +188,9 @@ pae_activation_step(PaeEngineContext *ctx, PaeLifecycle *lc, guint *changed, GEr
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 	g_autoptr(PaeAction) action = NULL;
 	PaeLifecycleInput input = {
-	    .lifecycle = lc,
-	    .now = pae_clock_get_now(ctx->clock),
-	    .report_trusted = pae_activation_report_trusted(ctx, lc->vm_uuid),
+		.lifecycle = lc,
+		.now = pae_clock_get_now(ctx->clock),
+		.report_trusted = pae_activation_report_trusted(ctx, lc->vm_uuid),
 	};
 	PaeLifecycleVerdict verdict;
 	g_autofree gchar *level = NULL;
@@ -182,15 +215,21 @@ pae_activation_step(PaeEngineContext *ctx, PaeLifecycle *lc, guint *changed, GEr
 		(*changed)++;
 		break;
 	case PAE_LIFECYCLE_FAILED:
-		if (!pae_activation_alert(ctx, lc, "its action did not succeed; `paectl baseline` tries again", error))
+		if (!pae_activation_alert(
+			    ctx,
+			    lc,
+			    "its action did not succeed; `paectl baseline` tries again",
+			    error))
 			return FALSE;
 		break;
 	case PAE_LIFECYCLE_TIMED_OUT:
-		if (!pae_activation_alert(ctx,
-					  lc,
-					  lc->action_key == NULL ? "no report from its patch-server client came in time"
-								 : "its action has not finished",
-					  error))
+		if (!pae_activation_alert(
+			    ctx,
+			    lc,
+			    lc->action_key == NULL
+				    ? "no report from its patch-server client came in time"
+				    : "its action has not finished",
+			    error))
 			return FALSE;
 		break;
 	default:
@@ -201,13 +240,17 @@ pae_activation_step(PaeEngineContext *ctx, PaeLifecycle *lc, guint *changed, GEr
 
 /* the hand-over into the domain, then its record; a failure is tried next cycle */
 static gboolean
-pae_activation_hand_over(PaeEngineContext *ctx, PaeHandover *handover, PaeLifecycle *lc, GError **error)
+pae_activation_hand_over(PaeEngineContext *ctx,
+			 PaeHandover *handover,
+			 PaeLifecycle *lc,
+			 GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 	g_autofree gchar *detail = NULL;
 
-	if (!pae_handover_write(handover, ctx->config->libvirt_uri, lc, ctx->config->agent_id, &failure)) {
+	if (!pae_handover_write(
+		    handover, ctx->config->libvirt_uri, lc, ctx->config->agent_id, &failure)) {
 		/* a domain that is gone will not come back for its hand-over */
 		if (!g_error_matches(failure, PAE_ERROR, PAE_ERROR_NOT_FOUND)) {
 			g_debug("hand-over of %s: %s, trying again", lc->vm_uuid, failure->message);

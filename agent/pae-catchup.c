@@ -42,8 +42,51 @@ pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *sub
 			       g_date_time_get_microsecond(dt));
 }
 
-/* patches of @missing not already in an intended or open action for the VM,
- * other than a window action */
+/* an intended or open action, outside any window, that has still to run on
+ * the VM: a window action waits for its window, and "at once" does not wait
+ * for it (the window then finds the patch no longer relevant); an action
+ * already finished on the VM does not cover what a revert took away */
+static gboolean
+pae_catchup_action_is_pending_for(PaeAction *action, const gchar *vm_uuid)
+{
+	if (action->state != PAE_ACTION_STATE_INTENDED && action->state != PAE_ACTION_STATE_OPEN)
+		return FALSE;
+	if (action->plan_key != NULL)
+		return FALSE;
+	for (guint i = 0; i < action->targets->len; i++) {
+		PaeActionTarget *target = action->targets->pdata[i];
+		if (g_strcmp0(target->vm_uuid, vm_uuid) == 0)
+			return !pae_outcome_is_final(target->outcome);
+	}
+	return FALSE;
+}
+
+/**
+ * pae_catchup_find_pending:
+ *
+ * Returns: (nullable): the key of the newest action outside any window that
+ * has still to run on the VM
+ */
+gchar *
+pae_catchup_find_pending(PaeEngineContext *ctx, const gchar *vm_uuid, GError **error)
+{
+	g_autoptr(GPtrArray) actions =
+		pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
+	PaeAction *newest = NULL;
+
+	if (actions == NULL)
+		return NULL;
+	for (guint i = 0; i < actions->len; i++) {
+		PaeAction *action = actions->pdata[i];
+		if (!pae_catchup_action_is_pending_for(action, vm_uuid))
+			continue;
+		if (newest == NULL || action->created > newest->created)
+			newest = action;
+	}
+	return newest != NULL ? g_strdup(newest->key) : NULL;
+}
+
+/* patches of @missing not already in an action that has still to run on the VM */
 static GPtrArray *
 pae_catchup_uncovered(PaeEngineContext *ctx,
 		      const gchar *vm_uuid,
@@ -60,12 +103,7 @@ pae_catchup_uncovered(PaeEngineContext *ctx,
 		return NULL;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
-		if (action->state != PAE_ACTION_STATE_INTENDED &&
-		    action->state != PAE_ACTION_STATE_OPEN)
-			continue;
-		/* a window action waits for its window; "at once" does not wait for it,
-		 * and the window finds the patch no longer relevant */
-		if (action->plan_key != NULL)
+		if (!pae_catchup_action_is_pending_for(action, vm_uuid))
 			continue;
 		for (guint j = 0; j < action->patches->len; j++) {
 			PaePatchRef *ref = action->patches->pdata[j];

@@ -16,6 +16,8 @@ pae_catchup_plan(PaeEngineContext *ctx,
 		 gchar **key,
 		 GError **error);
 gchar *
+pae_catchup_find_pending(PaeEngineContext *ctx, const gchar *vm_uuid, GError **error);
+gchar *
 pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *subject, PaeTime at);
 
 gboolean

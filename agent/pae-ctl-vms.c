@@ -9,13 +9,14 @@
 #include "pae-error.h"
 #include "pae-json.h"
 #include "pae-store-actions.h"
+#include "pae-store-lifecycle.h"
 #include "pae-store-vms.h"
 #include "pae-table.h"
 #include "pae-vm-json.h"
 
 #define PAE_CTL_HISTORY_LIMIT 50
 
-static gchar *
+gchar *
 pae_ctl_format_time(PaeTime t)
 {
 	return t != 0 ? pae_time_to_iso8601(t) : NULL;
@@ -85,7 +86,7 @@ pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error)
 	return TRUE;
 }
 
-static void
+void
 pae_ctl_write_history_json(PaeJson *json, GPtrArray *history)
 {
 	pae_json_begin_array(json);
@@ -105,10 +106,11 @@ pae_ctl_write_history_json(PaeJson *json, GPtrArray *history)
 	pae_json_end_array(json);
 }
 
-static void
+void
 pae_ctl_print_history_text(PaeCtl *ctl, GPtrArray *history)
 {
-	g_autoptr(PaeTable) table = pae_table_new("TIME", "SOURCE", "KIND", "EVENT", "DETAIL", NULL);
+	g_autoptr(PaeTable) table =
+		pae_table_new("TIME", "SOURCE", "KIND", "EVENT", "DETAIL", NULL);
 	g_autofree gchar *text = NULL;
 
 	for (guint i = 0; i < history->len; i++) {
@@ -130,7 +132,7 @@ pae_ctl_print_vm_text(PaeCtl *ctl,
 		      const PaeVm *vm,
 		      const PaeComplianceRecord *compliance,
 		      guint missing,
-		      GPtrArray *history)
+		      const PaeLifecycle *lifecycle)
 {
 	g_autofree gchar *first_seen = pae_ctl_format_time(vm->first_seen);
 	g_autofree gchar *last_seen = pae_ctl_format_time(vm->last_seen);
@@ -169,15 +171,17 @@ pae_ctl_print_vm_text(PaeCtl *ctl,
 				       pae_compliance_state_to_string(compliance->state),
 				       missing,
 				       missing == 1 ? "" : "es",
-				       compliance->computer_id != NULL ? compliance->computer_id : "-",
+				       compliance->computer_id != NULL ? compliance->computer_id
+								       : "-",
 				       report != NULL ? report : "-");
 		if (compliance->stale_computers != NULL)
-			g_string_append_printf(ctl->out,
-					       "  stale duplicates: %s\n",
-					       compliance->stale_computers);
+			g_string_append_printf(
+				ctl->out, "  stale duplicates: %s\n", compliance->stale_computers);
 	} else {
 		g_string_append(ctl->out, "  compliance: not reconciled yet\n");
 	}
+	if (lifecycle != NULL)
+		pae_ctl_print_lifecycle_text(ctl, lifecycle);
 	g_string_append_c(ctl->out, '\n');
 }
 
@@ -193,7 +197,8 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 		pae_json_member_string(json, "state", pae_action_state_to_string(action->state));
 		pae_json_member_string(json, "action_id", action->action_id);
 		pae_json_member_string(json, "summary", action->summary);
-		pae_json_member_string(json, "time_mode", pae_action_time_mode_to_string(action->time_mode));
+		pae_json_member_string(
+			json, "time_mode", pae_action_time_mode_to_string(action->time_mode));
 		pae_json_member_time(json, "start", action->start);
 		pae_json_member_time(json, "end", action->end);
 		pae_json_member_string(json, "server_state", action->server_state);
@@ -202,7 +207,8 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 		pae_json_begin_array(json);
 		for (guint j = 0; j < action->patches->len; j++) {
 			PaePatchRef *ref = action->patches->pdata[j];
-			g_autofree gchar *name = g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
+			g_autofree gchar *name =
+				g_strdup_printf("%s/%s", ref->site, ref->fixlet_id);
 			pae_json_string(json, name);
 		}
 		pae_json_end_array(json);
@@ -213,7 +219,8 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 			pae_json_key(json, "target");
 			pae_json_begin_object(json);
 			pae_json_member_string(json, "computer_id", target->computer_id);
-			pae_json_member_string(json, "outcome", pae_outcome_to_string(target->outcome));
+			pae_json_member_string(
+				json, "outcome", pae_outcome_to_string(target->outcome));
 			pae_json_member_string(json, "status", target->status);
 			pae_json_member_int(json, "exit_code", target->exit_code);
 			pae_json_member_time(json, "start", target->start);
@@ -229,7 +236,8 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 static void
 pae_ctl_print_actions_text(PaeCtl *ctl, GPtrArray *actions, const gchar *vm_uuid)
 {
-	g_autoptr(PaeTable) table = pae_table_new("ACTION", "STATE", "OUTCOME", "STATUS", "SUMMARY", NULL);
+	g_autoptr(PaeTable) table =
+		pae_table_new("ACTION", "STATE", "OUTCOME", "STATUS", "SUMMARY", NULL);
 	g_autofree gchar *text = NULL;
 
 	if (actions->len == 0)
@@ -256,6 +264,52 @@ pae_ctl_print_actions_text(PaeCtl *ctl, GPtrArray *actions, const gchar *vm_uuid
 	g_string_append_printf(ctl->out, "%s\n", text);
 }
 
+void
+pae_ctl_write_lifecycle_json(PaeJson *json, const PaeLifecycle *lc)
+{
+	if (lc == NULL) {
+		pae_json_null(json);
+		return;
+	}
+	pae_json_begin_object(json);
+	pae_json_member_string(json, "state", pae_lifecycle_state_to_string(lc->state));
+	pae_json_member_time(json, "since", lc->since);
+	pae_json_member_time(json, "deadline", lc->deadline);
+	pae_json_member_string(json, "action", lc->action_key);
+	pae_json_member_time(json, "ready", lc->ready);
+	pae_json_member_string(json, "patch_level", lc->patch_level);
+	pae_json_member_time(json, "handover", lc->handover);
+	pae_json_member_boolean(json, "handover_pending", lc->handover_pending);
+	pae_json_member_string(json, "reason", lc->reason);
+	pae_json_end_object(json);
+}
+
+void
+pae_ctl_print_lifecycle_text(PaeCtl *ctl, const PaeLifecycle *lc)
+{
+	g_autofree gchar *since = pae_ctl_format_time(lc->since);
+	g_autofree gchar *deadline = pae_ctl_format_time(lc->deadline);
+	g_autofree gchar *handover = pae_ctl_format_time(lc->handover);
+
+	g_string_append_printf(ctl->out,
+			       "  lifecycle:  %s since %s\n",
+			       pae_lifecycle_state_to_string(lc->state),
+			       since != NULL ? since : "-");
+	if (pae_lifecycle_purpose(lc->state) != NULL) {
+		g_string_append_printf(ctl->out,
+				       "  waiting:    %s by %s\n",
+				       lc->action_key != NULL ? lc->action_key : "a fresh report",
+				       deadline != NULL ? deadline : "-");
+	}
+	if (lc->patch_level != NULL)
+		g_string_append_printf(ctl->out, "  patch level: %s\n", lc->patch_level);
+	if (handover != NULL || lc->handover_pending)
+		g_string_append_printf(ctl->out,
+				       "  hand-over:  %s\n",
+				       lc->handover_pending ? "to be written into the domain"
+							    : handover);
+}
+
 /**
  * pae_ctl_cmd_vm:
  *
@@ -269,6 +323,7 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 	g_autoptr(GPtrArray) actions = NULL;
 	g_autoptr(GPtrArray) missing = NULL;
 	g_autoptr(PaeComplianceRecord) compliance = NULL;
+	g_autoptr(PaeLifecycle) lifecycle = NULL;
 
 	if (args[0] == NULL) {
 		g_set_error_literal(error, PAE_ERROR, PAE_ERROR_BAD_REQUEST, "usage: vm UUID|NAME");
@@ -287,6 +342,7 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 	if (missing == NULL)
 		return FALSE;
 	compliance = pae_store_get_compliance(ctl->store, vm->uuid, NULL);
+	lifecycle = pae_store_get_lifecycle(ctl->store, vm->uuid, NULL);
 	if (ctl->json) {
 		g_autoptr(PaeJson) json = pae_json_new(TRUE);
 		g_autofree gchar *text = NULL;
@@ -295,6 +351,8 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 		pae_ctl_write_vm(json, vm);
 		pae_json_key(json, "compliance");
 		pae_ctl_write_compliance(json, compliance);
+		pae_json_key(json, "lifecycle");
+		pae_ctl_write_lifecycle_json(json, lifecycle);
 		pae_json_key(json, "missing_patches");
 		pae_json_begin_array(json);
 		for (guint i = 0; i < missing->len; i++) {
@@ -313,7 +371,7 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 		text = pae_json_finish(json);
 		g_string_append_printf(ctl->out, "%s\n", text);
 	} else {
-		pae_ctl_print_vm_text(ctl, vm, compliance, missing->len, history);
+		pae_ctl_print_vm_text(ctl, vm, compliance, missing->len, lifecycle);
 		pae_ctl_print_actions_text(ctl, actions, vm->uuid);
 		pae_ctl_print_history_text(ctl, history);
 	}

@@ -7,6 +7,7 @@
 
 #include "pae-config.h"
 #include "pae-json.h"
+#include "pae-lifecycle.h"
 #include "pae-store-compliance.h"
 #include "pae-store.h"
 
@@ -51,11 +52,23 @@ gboolean
 pae_ctl_cmd_exception(PaeCtl *ctl, gchar **args, GError **error);
 gboolean
 pae_ctl_cmd_incidents(PaeCtl *ctl, gchar **args, GError **error);
+gboolean
+pae_ctl_cmd_history(PaeCtl *ctl, gchar **args, GError **error);
 
 /* shared by the commands that show VMs */
 void
 pae_ctl_write_patch(PaeJson *json, const PaePatchInfo *info);
 void
 pae_ctl_write_compliance(PaeJson *json, const PaeComplianceRecord *record);
+gchar *
+pae_ctl_format_time(PaeTime t);
+void
+pae_ctl_write_history_json(PaeJson *json, GPtrArray *history);
+void
+pae_ctl_print_history_text(PaeCtl *ctl, GPtrArray *history);
+void
+pae_ctl_write_lifecycle_json(PaeJson *json, const PaeLifecycle *lifecycle);
+void
+pae_ctl_print_lifecycle_text(PaeCtl *ctl, const PaeLifecycle *lifecycle);
 
 G_END_DECLS

@@ -25,5 +25,7 @@ pae_history_entry_new(const gchar *vm_uuid, PaeTime at, PaeSource source, const 
 void
 pae_history_entry_free(PaeHistoryEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeHistoryEntry, pae_history_entry_free)
+gboolean
+pae_history_entry_is_lifecycle(const PaeHistoryEntry *entry);
 
 G_END_DECLS

@@ -35,6 +35,8 @@ static const PaeCtlCommand pae_ctl_commands[] = {
      pae_ctl_cmd_exception, TRUE},
     {"incidents", "[--all]", "what automation could not do: open incidents", pae_ctl_cmd_incidents,
      FALSE},
+    {"history", "UUID|NAME [--all]", "a VM's lifecycle: what happened to it, what was decided",
+     pae_ctl_cmd_history, FALSE},
 };
 
 static const PaeCtlCommand *

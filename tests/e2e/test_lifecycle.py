@@ -151,6 +151,22 @@ class LifecycleTest(PaeTestCase):
         self.assertEqual(agent.vm("new-web")["vm"]["category"], "production")
         self.assertEqual(len(self.server_actions(3001)), 1)
 
+        # paectl history: each lifecycle decision, in order, without the routine records
+        trail = agent.paectl("history", "new-web")
+        self.assertEqual(trail["lifecycle"]["state"], "ready")
+        self.assertFalse(trail["lifecycle"]["handover_pending"])
+        steps = [(h["kind"], h["event"]) for h in trail["history"]
+                 if h["kind"] in ("provision", "lifecycle", "action-planned", "ready", "handover")]
+        self.assertEqual([k for k, _ in steps],
+                         ["provision", "lifecycle", "action-planned", "lifecycle", "ready",
+                          "handover"], steps)
+        self.assertEqual(steps[4][1], "ready")
+        kinds = {h["kind"] for h in trail["history"]}
+        self.assertFalse(kinds & {"compliance", "mapped", "start"}, kinds)
+        everything = agent.paectl("history", "new-web", "--all")["history"]
+        self.assertTrue({"compliance", "mapped", "start"} <= {h["kind"] for h in everything})
+        self.assertEqual([h["id"] for h in everything], sorted(h["id"] for h in everything))
+
         # no computer ever reports for orphan-1: an incident after baseline_timeout
         self.advance(3 * 3600)
         agent.reconcile()
