@@ -22,11 +22,21 @@ pae_ctl_format_time(PaeTime t)
 	return t != 0 ? pae_time_to_iso8601(t) : NULL;
 }
 
+/* where a VM stands in its life, for the VM list */
+static const gchar *
+pae_ctl_vm_lifecycle(PaeCtl *ctl, const PaeVm *vm)
+{
+	g_autoptr(PaeLifecycle) lifecycle = pae_store_get_lifecycle(ctl->store, vm->uuid, NULL);
+
+	return lifecycle != NULL ? pae_lifecycle_state_to_string(lifecycle->state) : NULL;
+}
+
 static void
-pae_ctl_write_vm(PaeJson *json, const PaeVm *vm)
+pae_ctl_write_vm(PaeJson *json, const PaeVm *vm, const gchar *lifecycle)
 {
 	pae_json_begin_object(json);
 	pae_vm_json_write_facts(json, vm);
+	pae_json_member_string(json, "lifecycle", lifecycle);
 	pae_json_member_time(json, "first_seen", vm->first_seen);
 	pae_json_member_time(json, "last_seen", vm->last_seen);
 	pae_json_member_time(json, "retired", vm->retired);
@@ -53,7 +63,8 @@ pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error)
 		pae_json_key(json, "vms");
 		pae_json_begin_array(json);
 		for (guint i = 0; i < vms->len; i++)
-			pae_ctl_write_vm(json, vms->pdata[i]);
+			pae_ctl_write_vm(
+				json, vms->pdata[i], pae_ctl_vm_lifecycle(ctl, vms->pdata[i]));
 		pae_json_end_array(json);
 		pae_json_end_object(json);
 		text = pae_json_finish(json);
@@ -65,6 +76,7 @@ pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error)
 							  "CATEGORY",
 							  "TIME ZONE",
 							  "STATE",
+							  "LIFECYCLE",
 							  "LAST SEEN",
 							  NULL);
 		g_autofree gchar *text = NULL;
@@ -78,6 +90,7 @@ pae_ctl_cmd_vms(PaeCtl *ctl, gchar **args, GError **error)
 					  vm->category,
 					  vm->timezone,
 					  pae_vm_state_to_string(vm->state),
+					  pae_ctl_vm_lifecycle(ctl, vm),
 					  last_seen);
 		}
 		text = pae_table_to_string(table);
@@ -348,7 +361,10 @@ pae_ctl_cmd_vm(PaeCtl *ctl, gchar **args, GError **error)
 		g_autofree gchar *text = NULL;
 		pae_json_begin_object(json);
 		pae_json_key(json, "vm");
-		pae_ctl_write_vm(json, vm);
+		pae_ctl_write_vm(json,
+				 vm,
+				 lifecycle != NULL ? pae_lifecycle_state_to_string(lifecycle->state)
+						   : NULL);
 		pae_json_key(json, "compliance");
 		pae_ctl_write_compliance(json, compliance);
 		pae_json_key(json, "lifecycle");
