@@ -8,12 +8,12 @@
 #include "pae-action.h"
 
 static const gchar *const pae_action_state_names[] = {
-    [PAE_ACTION_STATE_INTENDED] = "intended",
-    [PAE_ACTION_STATE_OPEN] = "open",
-    [PAE_ACTION_STATE_STOPPING] = "stopping",
-    [PAE_ACTION_STATE_CLOSED] = "closed",
-    [PAE_ACTION_STATE_CANCELLED] = "cancelled",
-    [PAE_ACTION_STATE_ABANDONED] = "abandoned",
+	[PAE_ACTION_STATE_INTENDED] = "intended",
+	[PAE_ACTION_STATE_OPEN] = "open",
+	[PAE_ACTION_STATE_STOPPING] = "stopping",
+	[PAE_ACTION_STATE_CLOSED] = "closed",
+	[PAE_ACTION_STATE_CANCELLED] = "cancelled",
+	[PAE_ACTION_STATE_ABANDONED] = "abandoned",
 };
 
 PaeAction *

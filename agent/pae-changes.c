@@ -7,8 +7,9 @@
 
 #include "config.h"
 
-#include "pae-backend.h"
 #include "pae-changes.h"
+
+#include "pae-backend.h"
 #include "pae-error.h"
 
 struct _PaeChanges {
@@ -17,19 +18,19 @@ struct _PaeChanges {
 };
 
 static const gchar *const pae_change_state_names[] = {
-    [PAE_CHANGE_STATE_NEW] = "new",
-    [PAE_CHANGE_STATE_APPROVED] = "approved",
-    [PAE_CHANGE_STATE_REJECTED] = "rejected",
-    [PAE_CHANGE_STATE_CLOSED] = "closed",
-    [PAE_CHANGE_STATE_CANCELLED] = "cancelled",
+	[PAE_CHANGE_STATE_NEW] = "new",
+	[PAE_CHANGE_STATE_APPROVED] = "approved",
+	[PAE_CHANGE_STATE_REJECTED] = "rejected",
+	[PAE_CHANGE_STATE_CLOSED] = "closed",
+	[PAE_CHANGE_STATE_CANCELLED] = "cancelled",
 };
 
 /* ServiceNow's close_code values */
 static const gchar *const pae_change_close_code_names[] = {
-    [PAE_CHANGE_CLOSE_SUCCESSFUL] = "successful",
-    [PAE_CHANGE_CLOSE_SUCCESSFUL_ISSUES] = "successful_issues",
-    [PAE_CHANGE_CLOSE_UNSUCCESSFUL] = "unsuccessful",
-    [PAE_CHANGE_CLOSE_CANCELLED] = "cancelled",
+	[PAE_CHANGE_CLOSE_SUCCESSFUL] = "successful",
+	[PAE_CHANGE_CLOSE_SUCCESSFUL_ISSUES] = "successful_issues",
+	[PAE_CHANGE_CLOSE_UNSUCCESSFUL] = "unsuccessful",
+	[PAE_CHANGE_CLOSE_CANCELLED] = "cancelled",
 };
 
 const gchar *
@@ -130,7 +131,7 @@ pae_changes_new(const gchar *backend_name,
 	}
 	self = g_new0(PaeChanges, 1);
 	self->klass = info->vtable;
-	self->backend = self->klass->new(config, clock, database, error);
+	self->backend = self->klass->new (config, clock, database, error);
 	if (self->backend == NULL)
 		return NULL;
 	return g_steal_pointer(&self);

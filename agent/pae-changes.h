@@ -61,7 +61,10 @@ typedef struct {
 typedef struct {
 	const gchar *name;
 	/* reads and validates the backend's own [group]; problems go to @config */
-	gpointer (*new)(PaeConfigFile *config, PaeClock *clock, const gchar *database, GError **error);
+	gpointer (*new)(PaeConfigFile *config,
+			PaeClock *clock,
+			const gchar *database,
+			GError **error);
 	void (*free)(gpointer backend);
 	/* the change with this correlation id, if one exists (crash recovery) */
 	gchar *(*find)(gpointer backend,

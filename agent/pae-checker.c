@@ -14,9 +14,10 @@
 
 #include "config.h"
 
+#include "pae-checker.h"
+
 #include <string.h>
 
-#include "pae-checker.h"
 #include "pae-error.h"
 #include "pae-store-actions.h"
 #include "pae-store-requests.h"
@@ -53,11 +54,11 @@ pae_check_fetch(PaeEngineContext *ctx, GPtrArray *actions, PaeCheckFetch *fetch,
 		g_ptr_array_add(ids, action->action_id);
 	}
 	fetch->state_list =
-	    pae_patch_server_get_action_states(ctx->patch_server, ids, ctx->cancellable, error);
+		pae_patch_server_get_action_states(ctx->patch_server, ids, ctx->cancellable, error);
 	if (fetch->state_list == NULL)
 		return FALSE;
-	fetch->result_list =
-	    pae_patch_server_get_action_results(ctx->patch_server, ids, ctx->cancellable, error);
+	fetch->result_list = pae_patch_server_get_action_results(
+		ctx->patch_server, ids, ctx->cancellable, error);
 	if (fetch->result_list == NULL)
 		return FALSE;
 	fetch->states = g_hash_table_new(g_str_hash, g_str_equal);
@@ -68,9 +69,8 @@ pae_check_fetch(PaeEngineContext *ctx, GPtrArray *actions, PaeCheckFetch *fetch,
 	fetch->results = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < fetch->result_list->len; i++) {
 		PaeActionResult *r = fetch->result_list->pdata[i];
-		g_hash_table_insert(fetch->results,
-				    pae_check_result_key(r->action_id, r->computer_id),
-				    r);
+		g_hash_table_insert(
+			fetch->results, pae_check_result_key(r->action_id, r->computer_id), r);
 	}
 	return TRUE;
 }
@@ -107,8 +107,8 @@ pae_check_target(PaeEngineContext *ctx,
 		 PaeCheckSummary *summary,
 		 GError **error)
 {
-	PaeOutcome outcome =
-	    pae_outcome_from_status(result != NULL ? result->status : NULL, action->server_state);
+	PaeOutcome outcome = pae_outcome_from_status(result != NULL ? result->status : NULL,
+						     action->server_state);
 	g_autofree gchar *kind = NULL;
 	g_autofree gchar *detail = NULL;
 
@@ -154,7 +154,8 @@ pae_check_action(PaeEngineContext *ctx,
 	action->server_state = g_strdup(info != NULL ? info->state : "Stopped");
 	for (guint i = 0; i < action->targets->len; i++) {
 		PaeActionTarget *target = action->targets->pdata[i];
-		g_autofree gchar *key = pae_check_result_key(action->action_id, target->computer_id);
+		g_autofree gchar *key =
+			pae_check_result_key(action->action_id, target->computer_id);
 		if (!pae_check_target(ctx,
 				      action,
 				      target,
@@ -168,9 +169,9 @@ pae_check_action(PaeEngineContext *ctx,
 	    g_strcmp0(action->server_state, "Expired") == 0 ||
 	    g_strcmp0(action->server_state, "Stopped") == 0) {
 		action->state = g_strcmp0(action->server_state, "Stopped") == 0 &&
-					!pae_action_all_targets_final(action)
-				    ? PAE_ACTION_STATE_CANCELLED
-				    : PAE_ACTION_STATE_CLOSED;
+						!pae_action_all_targets_final(action)
+					? PAE_ACTION_STATE_CANCELLED
+					: PAE_ACTION_STATE_CLOSED;
 		summary->closed++;
 	}
 	action->updated = now;

@@ -20,9 +20,10 @@
 
 #include "config.h"
 
+#include "pae-clock.h"
+
 #include <glib/gstdio.h>
 
-#include "pae-clock.h"
 #include "pae-error.h"
 
 typedef enum {
@@ -108,7 +109,8 @@ pae_clock_file_parse(PaeClock *self, GError **error)
 	}
 	anchor = g_key_file_get_double(kf, "clock", "anchor", &local_error);
 	if (local_error != NULL) {
-		g_propagate_prefixed_error(error, local_error, "clock file %s: anchor: ", self->path);
+		g_propagate_prefixed_error(
+			error, local_error, "clock file %s: anchor: ", self->path);
 		pae_error_convert(error);
 		return FALSE;
 	}
@@ -158,7 +160,7 @@ pae_clock_new_file(const gchar *path, GError **error)
 		return NULL;
 	if (g_stat(self->path, &st) == 0)
 		self->file_mtime =
-		    (gint64)st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+			(gint64)st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
 	return g_steal_pointer(&self);
 }
 
@@ -292,11 +294,8 @@ pae_clock_advance(PaeClock *self, GTimeSpan span)
 }
 
 gboolean
-pae_clock_file_write(const gchar *path,
-		     PaeTime start,
-		     gdouble anchor_real_seconds,
-		     gdouble rate,
-		     GError **error)
+pae_clock_file_write(
+	const gchar *path, PaeTime start, gdouble anchor_real_seconds, gdouble rate, GError **error)
 {
 	g_autofree gchar *start_text = pae_time_to_iso8601(start);
 	g_autofree gchar *text = NULL;
@@ -307,12 +306,8 @@ pae_clock_file_write(const gchar *path,
 			       start_text,
 			       g_ascii_dtostr(anchor_buf, sizeof(anchor_buf), anchor_real_seconds),
 			       g_ascii_dtostr(rate_buf, sizeof(rate_buf), rate));
-	if (!g_file_set_contents_full(path,
-				      text,
-				      -1,
-				      G_FILE_SET_CONTENTS_CONSISTENT,
-				      0644,
-				      error)) {
+	if (!g_file_set_contents_full(
+		    path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error)) {
 		pae_error_convert(error);
 		return FALSE;
 	}

@@ -13,12 +13,12 @@
 #include "pae-compliance.h"
 
 static const gchar *const pae_compliance_names[] = {
-    [PAE_COMPLIANCE_UNKNOWN] = "unknown",
-    [PAE_COMPLIANCE_PENDING] = "pending",
-    [PAE_COMPLIANCE_UNMANAGED] = "unmanaged",
-    [PAE_COMPLIANCE_STALE] = "stale",
-    [PAE_COMPLIANCE_COMPLIANT] = "compliant",
-    [PAE_COMPLIANCE_NON_COMPLIANT] = "non-compliant",
+	[PAE_COMPLIANCE_UNKNOWN] = "unknown",
+	[PAE_COMPLIANCE_PENDING] = "pending",
+	[PAE_COMPLIANCE_UNMANAGED] = "unmanaged",
+	[PAE_COMPLIANCE_STALE] = "stale",
+	[PAE_COMPLIANCE_COMPLIANT] = "compliant",
+	[PAE_COMPLIANCE_NON_COMPLIANT] = "non-compliant",
 };
 
 const gchar *

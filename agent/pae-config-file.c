@@ -15,10 +15,11 @@
 
 #include "config.h"
 
+#include "pae-config-file.h"
+
 #include <gio/gio.h>
 #include <string.h>
 
-#include "pae-config-file.h"
 #include "pae-duration.h"
 #include "pae-error.h"
 
@@ -66,7 +67,7 @@ pae_config_file_init(PaeConfigFile *self)
 	self->merged = g_key_file_new();
 	self->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	self->expected =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
 	self->problems = g_ptr_array_new_with_free_func(g_free);
 	self->problem_set = g_hash_table_new(g_str_hash, g_str_equal);
 	self->sources = g_ptr_array_new_with_free_func(g_free);
@@ -87,11 +88,8 @@ pae_config_file_origin_key(const gchar *group, const gchar *key)
 }
 
 static void
-pae_config_file_set_origin(PaeConfigFile *self,
-			   const gchar *group,
-			   const gchar *key,
-			   const gchar *source,
-			   guint line)
+pae_config_file_set_origin(
+	PaeConfigFile *self, const gchar *group, const gchar *key, const gchar *source, guint line)
 {
 	PaeConfigOrigin *origin = g_new0(PaeConfigOrigin, 1);
 	origin->source = g_intern_string(source);
@@ -189,11 +187,8 @@ pae_config_file_load_data(PaeConfigFile *self, const gchar *name, const gchar *d
 
 	g_return_val_if_fail(PAE_IS_CONFIG_FILE(self), FALSE);
 	if (!g_utf8_validate(data, -1, NULL)) {
-		g_set_error(error,
-			    PAE_ERROR,
-			    PAE_ERROR_INVALID_CONFIG,
-			    "%s: not valid UTF-8",
-			    name);
+		g_set_error(
+			error, PAE_ERROR, PAE_ERROR_INVALID_CONFIG, "%s: not valid UTF-8", name);
 		return FALSE;
 	}
 	if (!pae_config_file_scan(self, name, data, error))
@@ -209,7 +204,8 @@ pae_config_file_load_data(PaeConfigFile *self, const gchar *name, const gchar *d
 		if (keys == NULL)
 			continue;
 		for (guint j = 0; keys[j] != NULL; j++) {
-			g_autofree gchar *value = g_key_file_get_value(kf, groups[i], keys[j], NULL);
+			g_autofree gchar *value =
+				g_key_file_get_value(kf, groups[i], keys[j], NULL);
 			g_key_file_set_value(self->merged, groups[i], keys[j], value);
 		}
 		/* an empty group still exists */
@@ -340,11 +336,8 @@ pae_config_file_get_location(PaeConfigFile *self, const gchar *group, const gcha
 }
 
 void
-pae_config_file_add_problem(PaeConfigFile *self,
-			    const gchar *group,
-			    const gchar *key,
-			    const gchar *format,
-			    ...)
+pae_config_file_add_problem(
+	PaeConfigFile *self, const gchar *group, const gchar *key, const gchar *format, ...)
 {
 	g_autofree gchar *location = pae_config_file_get_location(self, group, key);
 	g_autofree gchar *message = NULL;
@@ -432,7 +425,8 @@ pae_config_file_get_boolean(PaeConfigFile *self,
 	if (g_ascii_strcasecmp(value, "false") == 0 || g_strcmp0(value, "0") == 0 ||
 	    g_ascii_strcasecmp(value, "no") == 0)
 		return FALSE;
-	pae_config_file_add_problem(self, group, key, "'%s' is not a boolean (true or false)", value);
+	pae_config_file_add_problem(
+		self, group, key, "'%s' is not a boolean (true or false)", value);
 	return default_value;
 }
 
@@ -479,13 +473,8 @@ pae_config_file_get_double(PaeConfigFile *self,
 		return default_value;
 	number = g_ascii_strtod(value, &end);
 	if (end == value || *end != '\0' || number < min || number > max || number != number) {
-		pae_config_file_add_problem(self,
-					    group,
-					    key,
-					    "'%s' is not a number from %g to %g",
-					    value,
-					    min,
-					    max);
+		pae_config_file_add_problem(
+			self, group, key, "'%s' is not a number from %g to %g", value, min, max);
 		return default_value;
 	}
 	return number;
@@ -610,7 +599,8 @@ pae_config_file_check_unexpected(PaeConfigFile *self)
 		keys = pae_config_file_get_keys(self, groups[i]);
 		for (guint j = 0; keys[j] != NULL; j++) {
 			if (!g_strv_contains((const gchar *const *)known, keys[j]))
-				pae_config_file_add_problem(self, groups[i], keys[j], "unknown key");
+				pae_config_file_add_problem(
+					self, groups[i], keys[j], "unknown key");
 		}
 	}
 }

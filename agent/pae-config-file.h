@@ -86,11 +86,9 @@ pae_config_file_get_choice(PaeConfigFile *self,
 			   gint default_index);
 
 void
-pae_config_file_add_problem(PaeConfigFile *self,
-			    const gchar *group,
-			    const gchar *key,
-			    const gchar *format,
-			    ...) G_GNUC_PRINTF(4, 5);
+pae_config_file_add_problem(
+	PaeConfigFile *self, const gchar *group, const gchar *key, const gchar *format, ...)
+	G_GNUC_PRINTF(4, 5);
 void
 pae_config_file_expect_group(PaeConfigFile *self,
 			     const gchar *group,

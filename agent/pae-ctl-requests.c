@@ -38,7 +38,11 @@ pae_ctl_find_request(PaeCtl *ctl, gint64 id, GError **error)
 		if (request->id == id)
 			return g_ptr_array_steal_index(requests, i);
 	}
-	g_set_error(error, PAE_ERROR, PAE_ERROR_NOT_FOUND, "request #%" G_GINT64_FORMAT " vanished", id);
+	g_set_error(error,
+		    PAE_ERROR,
+		    PAE_ERROR_NOT_FOUND,
+		    "request #%" G_GINT64_FORMAT " vanished",
+		    id);
 	return NULL;
 }
 
@@ -74,7 +78,10 @@ pae_ctl_print_request(PaeCtl *ctl, gint64 id, gboolean wait, GError **error)
 		text = pae_json_finish(json);
 		g_string_append_printf(ctl->out, "%s\n", text);
 	} else if (request->handled != 0) {
-		g_string_append_printf(ctl->out, "request #%" G_GINT64_FORMAT ": %s\n", request->id, request->result);
+		g_string_append_printf(ctl->out,
+				       "request #%" G_GINT64_FORMAT ": %s\n",
+				       request->id,
+				       request->result);
 	} else {
 		g_string_append_printf(ctl->out,
 				       "request #%" G_GINT64_FORMAT " waits for pae-agent\n",
@@ -86,13 +93,8 @@ pae_ctl_print_request(PaeCtl *ctl, gint64 id, gboolean wait, GError **error)
 static gboolean
 pae_ctl_request(PaeCtl *ctl, const gchar *kind, const gchar *vm_uuid, gchar **args, GError **error)
 {
-	gint64 id = pae_store_add_request(ctl->store,
-					  kind,
-					  vm_uuid,
-					  NULL,
-					  g_get_user_name(),
-					  g_get_real_time(),
-					  error);
+	gint64 id = pae_store_add_request(
+		ctl->store, kind, vm_uuid, NULL, g_get_user_name(), g_get_real_time(), error);
 	if (id == 0)
 		return FALSE;
 	return pae_ctl_print_request(ctl, id, pae_ctl_has_flag(args, "--wait"), error);

@@ -22,11 +22,12 @@
 
 #include "config.h"
 
+#include "pae-daemon.h"
+
 #include <glib-unix.h>
 #include <signal.h>
 
 #include "pae-clock.h"
-#include "pae-daemon.h"
 #include "pae-engine.h"
 #include "pae-error.h"
 #include "pae-ingest.h"
@@ -94,8 +95,8 @@ static void
 pae_daemon_setup_spool(PaeDaemon *self)
 {
 	const PaeSpoolCallbacks callbacks = {
-	    .record = pae_daemon_spool_record_cb,
-	    .commit = pae_daemon_spool_commit_cb,
+		.record = pae_daemon_spool_record_cb,
+		.commit = pae_daemon_spool_commit_cb,
 	};
 	g_autoptr(GError) error = NULL;
 
@@ -201,16 +202,16 @@ static PaeListener *
 pae_daemon_create_listener(PaeDaemon *self)
 {
 	const PaeListenerOptions options = {
-	    .uri = self->config->libvirt_uri,
-	    .keepalive_interval = self->config->keepalive_interval,
-	    .keepalive_count = self->config->keepalive_count,
-	    .reconnect_min = self->config->reconnect_min,
-	    .reconnect_max = self->config->reconnect_max,
+		.uri = self->config->libvirt_uri,
+		.keepalive_interval = self->config->keepalive_interval,
+		.keepalive_count = self->config->keepalive_count,
+		.reconnect_min = self->config->reconnect_min,
+		.reconnect_max = self->config->reconnect_max,
 	};
 	const PaeListenerCallbacks callbacks = {
-	    .trigger = pae_daemon_trigger_cb,
-	    .connected = pae_daemon_connected_cb,
-	    .disconnected = pae_daemon_disconnected_cb,
+		.trigger = pae_daemon_trigger_cb,
+		.connected = pae_daemon_connected_cb,
+		.disconnected = pae_daemon_disconnected_cb,
 	};
 	return pae_listener_new(&options, self->clock, &callbacks, self);
 }
@@ -226,9 +227,9 @@ gboolean
 pae_daemon_setup(PaeDaemon *self, GError **error)
 {
 	const PaeVmDefaults defaults = {
-	    .tenant = self->config->default_tenant,
-	    .category = self->config->default_category,
-	    .timezone = self->config->default_timezone,
+		.tenant = self->config->default_tenant,
+		.category = self->config->default_category,
+		.timezone = self->config->default_timezone,
 	};
 
 	pae_daemon_setup_clock(self);
@@ -311,7 +312,8 @@ pae_daemon_stop(PaeDaemon *self)
 gboolean
 pae_daemon_reload(PaeDaemon *self, GError **error)
 {
-	g_autoptr(PaeConfig) config = pae_config_load(self->config_path, PAE_CONFIG_LOAD_FULL, error);
+	g_autoptr(PaeConfig) config =
+		pae_config_load(self->config_path, PAE_CONFIG_LOAD_FULL, error);
 	gboolean reconnect;
 
 	if (config == NULL)

@@ -23,9 +23,10 @@
 
 #include "config.h"
 
+#include "pae-domain-xml.h"
+
 #include <string.h>
 
-#include "pae-domain-xml.h"
 #include "pae-error.h"
 #include "pae-xml.h"
 
@@ -69,25 +70,24 @@ pae_domain_xml_read_name(xmlNode *pae_vm,
 	if (value == NULL || value[0] == '\0')
 		return g_strdup(default_value);
 	if (!pae_vm_name_is_valid(value)) {
-		pae_domain_xml_add_warning(warnings,
-					   "domain '%s': invalid %s '%s' in pae metadata, using '%s'",
-					   domain_name,
-					   element,
-					   value,
-					   default_value);
+		pae_domain_xml_add_warning(
+			warnings,
+			"domain '%s': invalid %s '%s' in pae metadata, using '%s'",
+			domain_name,
+			element,
+			value,
+			default_value);
 		return g_strdup(default_value);
 	}
 	return g_steal_pointer(&value);
 }
 
 static void
-pae_domain_xml_read_timezone(PaeVm *vm,
-			     xmlNode *pae_vm,
-			     xmlNode *clock,
-			     const gchar *default_value,
-			     GPtrArray *warnings)
+pae_domain_xml_read_timezone(
+	PaeVm *vm, xmlNode *pae_vm, xmlNode *clock, const gchar *default_value, GPtrArray *warnings)
 {
-	g_autofree gchar *from_metadata = pae_xml_child_text(pae_vm, "timezone", PAE_VM_METADATA_URI);
+	g_autofree gchar *from_metadata =
+		pae_xml_child_text(pae_vm, "timezone", PAE_VM_METADATA_URI);
 	g_autofree gchar *offset = pae_xml_attr(clock, "offset");
 	g_autofree gchar *from_clock = pae_xml_attr(clock, "timezone");
 
@@ -176,14 +176,11 @@ pae_domain_xml_parse(const gchar *xml,
 
 	pae_vm = pae_xml_child(pae_xml_child(root, "metadata", NULL), "vm", PAE_VM_METADATA_URI);
 	vm->tenant =
-	    pae_domain_xml_read_name(pae_vm, "tenant", defaults->tenant, vm->name, warnings);
-	vm->category =
-	    pae_domain_xml_read_name(pae_vm, "category", defaults->category, vm->name, warnings);
-	pae_domain_xml_read_timezone(vm,
-				     pae_vm,
-				     pae_xml_child(root, "clock", NULL),
-				     defaults->timezone,
-				     warnings);
+		pae_domain_xml_read_name(pae_vm, "tenant", defaults->tenant, vm->name, warnings);
+	vm->category = pae_domain_xml_read_name(
+		pae_vm, "category", defaults->category, vm->name, warnings);
+	pae_domain_xml_read_timezone(
+		vm, pae_vm, pae_xml_child(root, "clock", NULL), defaults->timezone, warnings);
 	return g_steal_pointer(&vm);
 }
 
@@ -201,9 +198,8 @@ pae_domain_xml_parse_snapshot_parent(const gchar *xml)
 	doc = pae_xml_parse(xml, strlen(xml), PAE_DOMAIN_XML_MAX, NULL);
 	if (doc == NULL)
 		return NULL;
-	return pae_xml_child_text(pae_xml_child(xmlDocGetRootElement(doc), "parent", NULL),
-				  "name",
-				  NULL);
+	return pae_xml_child_text(
+		pae_xml_child(xmlDocGetRootElement(doc), "parent", NULL), "name", NULL);
 }
 
 /**

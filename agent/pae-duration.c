@@ -111,10 +111,10 @@ pae_duration_to_string(GTimeSpan span)
 		GTimeSpan unit;
 		gchar name;
 	} units[] = {
-	    {G_TIME_SPAN_DAY, 'd'},
-	    {G_TIME_SPAN_HOUR, 'h'},
-	    {G_TIME_SPAN_MINUTE, 'm'},
-	    {G_TIME_SPAN_SECOND, 's'},
+		{G_TIME_SPAN_DAY, 'd'},
+		{G_TIME_SPAN_HOUR, 'h'},
+		{G_TIME_SPAN_MINUTE, 'm'},
+		{G_TIME_SPAN_SECOND, 's'},
 	};
 	const gchar *ms_suffix = "ms";
 	GString *str = g_string_new(NULL);
@@ -122,18 +122,14 @@ pae_duration_to_string(GTimeSpan span)
 
 	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
 		if (rest >= units[i].unit) {
-			g_string_append_printf(str,
-					       "%" G_GINT64_FORMAT "%c",
-					       rest / units[i].unit,
-					       units[i].name);
+			g_string_append_printf(
+				str, "%" G_GINT64_FORMAT "%c", rest / units[i].unit, units[i].name);
 			rest %= units[i].unit;
 		}
 	}
 	if (rest >= G_TIME_SPAN_MILLISECOND)
-		g_string_append_printf(str,
-				       "%" G_GINT64_FORMAT "%s",
-				       rest / G_TIME_SPAN_MILLISECOND,
-				       ms_suffix);
+		g_string_append_printf(
+			str, "%" G_GINT64_FORMAT "%s", rest / G_TIME_SPAN_MILLISECOND, ms_suffix);
 	if (str->len == 0)
 		g_string_append(str, "0s");
 	return g_string_free(str, FALSE);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pae-engine-context.h"
+
 #include "pae-store-vms.h"
 
 /**
@@ -25,11 +26,15 @@ pae_engine_record(PaeEngineContext *ctx,
 		  const gchar *detail,
 		  GError **error)
 {
-	g_autoptr(PaeHistoryEntry) entry =
-	    pae_history_entry_new(vm_uuid, pae_clock_get_now(ctx->clock), PAE_SOURCE_ENGINE, kind);
+	g_autoptr(PaeHistoryEntry) entry = pae_history_entry_new(
+		vm_uuid, pae_clock_get_now(ctx->clock), PAE_SOURCE_ENGINE, kind);
 
 	entry->event = g_strdup(event);
 	entry->detail = g_strdup(detail);
-	g_debug("%s: %s%s%s", vm_uuid, kind, detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	g_debug("%s: %s%s%s",
+		vm_uuid,
+		kind,
+		detail != NULL ? ": " : "",
+		detail != NULL ? detail : "");
 	return pae_store_add_history(ctx->store, entry, error) > 0;
 }

@@ -11,9 +11,9 @@
 #include "pae-exception.h"
 
 static const gchar *const pae_exception_kind_names[] = {
-    [PAE_EXCEPTION_EXCLUDE] = "exclude",
-    [PAE_EXCEPTION_DEFER] = "defer",
-    [PAE_EXCEPTION_FREEZE] = "freeze",
+	[PAE_EXCEPTION_EXCLUDE] = "exclude",
+	[PAE_EXCEPTION_DEFER] = "defer",
+	[PAE_EXCEPTION_FREEZE] = "freeze",
 };
 
 PaeException *

@@ -19,12 +19,13 @@
 
 #include "config.h"
 
+#include "pae-handover.h"
+
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
 #include "pae-cleanup.h"
 #include "pae-error.h"
-#include "pae-handover.h"
 #include "pae-vm.h"
 
 struct _PaeHandover {
@@ -69,7 +70,8 @@ pae_handover_to_xml(const PaeLifecycle *lc, const gchar *agent_id)
 static virConnect *
 pae_handover_connection(PaeHandover *self, const gchar *uri, GError **error)
 {
-	if (self->conn != NULL && g_strcmp0(self->uri, uri) == 0 && virConnectIsAlive(self->conn) == 1)
+	if (self->conn != NULL && g_strcmp0(self->uri, uri) == 0 &&
+	    virConnectIsAlive(self->conn) == 1)
 		return self->conn;
 	if (self->conn != NULL)
 		virConnectClose(self->conn);

@@ -7,9 +7,10 @@
 
 #include "config.h"
 
+#include "pae-incidents.h"
+
 #include "pae-backend.h"
 #include "pae-error.h"
-#include "pae-incidents.h"
 
 struct _PaeIncidents {
 	const PaeIncidentsClass *klass;
@@ -21,11 +22,11 @@ static const struct {
 	const gchar *name;
 	const gchar *message_id;
 } pae_incident_kinds[] = {
-    [PAE_INCIDENT_PATCH_FAILED] = {"patch-failed", "24a6618591e54599b37da36ee042492d"},
-    [PAE_INCIDENT_STAGE_HALTED] = {"stage-halted", "4cf03d0b33374b42b8996fe670b8e84b"},
-    [PAE_INCIDENT_VM_UNMANAGED] = {"vm-unmanaged", "9a1a6c9bca514325962d4c95b7e4031a"},
-    [PAE_INCIDENT_DEADLINE_MISSED] = {"deadline-missed", "d6364219444540169f572018ea4806fd"},
-    [PAE_INCIDENT_BASELINE_TIMEOUT] = {"baseline-timeout", "1d1b6f3a6575429ebd6ed7d46adbe214"},
+	[PAE_INCIDENT_PATCH_FAILED] = {"patch-failed", "24a6618591e54599b37da36ee042492d"},
+	[PAE_INCIDENT_STAGE_HALTED] = {"stage-halted", "4cf03d0b33374b42b8996fe670b8e84b"},
+	[PAE_INCIDENT_VM_UNMANAGED] = {"vm-unmanaged", "9a1a6c9bca514325962d4c95b7e4031a"},
+	[PAE_INCIDENT_DEADLINE_MISSED] = {"deadline-missed", "d6364219444540169f572018ea4806fd"},
+	[PAE_INCIDENT_BASELINE_TIMEOUT] = {"baseline-timeout", "1d1b6f3a6575429ebd6ed7d46adbe214"},
 };
 
 const gchar *
@@ -96,7 +97,7 @@ pae_incidents_new(const gchar *backend_name, PaeConfigFile *config, PaeClock *cl
 	}
 	self = g_new0(PaeIncidents, 1);
 	self->klass = info->vtable;
-	self->backend = self->klass->new(config, clock, error);
+	self->backend = self->klass->new (config, clock, error);
 	if (self->backend == NULL)
 		return NULL;
 	return g_steal_pointer(&self);

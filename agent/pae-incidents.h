@@ -31,13 +31,13 @@ typedef enum {
 typedef struct {
 	gchar *incident_id; /* the engine's id, stable across raise and resolve */
 	PaeIncidentKind kind;
-	gchar *message;	    /* one sentence for people */
-	gchar *vm_uuid;	    /* nullable: a stage halt concerns no single VM */
-	gchar *vm_name;	    /* nullable */
-	gchar *patch;	    /* nullable: "site/fixlet" */
-	gchar *action_id;   /* nullable: the patch server's action */
-	gchar *change_id;   /* nullable: the change record */
-	gchar *tenant;	    /* nullable */
+	gchar *message;	  /* one sentence for people */
+	gchar *vm_uuid;	  /* nullable: a stage halt concerns no single VM */
+	gchar *vm_name;	  /* nullable */
+	gchar *patch;	  /* nullable: "site/fixlet" */
+	gchar *action_id; /* nullable: the patch server's action */
+	gchar *change_id; /* nullable: the change record */
+	gchar *tenant;	  /* nullable */
 	PaeTime raised;
 } PaeIncident;
 

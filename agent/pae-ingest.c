@@ -19,9 +19,10 @@
 
 #include "config.h"
 
+#include "pae-ingest.h"
+
 #include "pae-error.h"
 #include "pae-history.h"
-#include "pae-ingest.h"
 #include "pae-libvirt.h"
 #include "pae-resync.h"
 #include "pae-store-vms.h"
@@ -64,7 +65,7 @@ struct _PaeIngest {
 	gchar *start_error;
 	guint64 flushes_requested;
 	guint64 flushes_done;
-	gint batches; /* atomic */
+	gint batches;	 /* atomic */
 	PaeStore *store; /* the worker's own */
 };
 
@@ -121,7 +122,8 @@ static void
 pae_ingest_batch_init(PaeIngestBatch *batch, PaeIngest *self)
 {
 	batch->self = self;
-	batch->vms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pae_vm_free);
+	batch->vms =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pae_vm_free);
 	batch->last_events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	batch->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	batch->entries = g_ptr_array_new_with_free_func((GDestroyNotify)pae_history_entry_free);
@@ -142,9 +144,8 @@ pae_ingest_batch_get_vm(PaeIngestBatch *batch, const gchar *uuid, const gchar **
 		if (vm == NULL && !g_error_matches(error, PAE_ERROR, PAE_ERROR_NOT_FOUND))
 			g_warning("cannot read VM %s: %s", uuid, error->message);
 		g_hash_table_insert(batch->vms, g_strdup(uuid), vm);
-		g_hash_table_insert(batch->last_events,
-				    g_strdup(uuid),
-				    g_steal_pointer(&stored_event));
+		g_hash_table_insert(
+			batch->last_events, g_strdup(uuid), g_steal_pointer(&stored_event));
 	}
 	if (last_event != NULL)
 		*last_event = g_hash_table_lookup(batch->last_events, uuid);
@@ -274,10 +275,8 @@ pae_ingest_apply_trigger(PaeIngestBatch *batch, PaeIngestItem *item)
 				   kind,
 				   trigger->at);
 	if (kind != PAE_OBSERVATION_IGNORED) {
-		entry = pae_history_entry_new(trigger->uuid,
-					      trigger->at,
-					      source,
-					      pae_observation_kind_to_string(kind));
+		entry = pae_history_entry_new(
+			trigger->uuid, trigger->at, source, pae_observation_kind_to_string(kind));
 		entry->event = g_strdup(event);
 		entry->detail = pae_ingest_describe(kind, previous, row);
 		entry->facts = pae_vm_json_facts(row);
@@ -313,10 +312,8 @@ pae_ingest_apply_finding(PaeIngestBatch *batch, PaeResyncFinding *finding, PaeTi
 				   state_after,
 				   finding->kind,
 				   at);
-	entry = pae_history_entry_new(row->uuid,
-				      at,
-				      PAE_SOURCE_RESYNC,
-				      pae_observation_kind_to_string(finding->kind));
+	entry = pae_history_entry_new(
+		row->uuid, at, PAE_SOURCE_RESYNC, pae_observation_kind_to_string(finding->kind));
 	entry->event = g_strdup("resync");
 	entry->detail = g_strdup(finding->detail);
 	entry->facts = pae_vm_json_facts(row);
@@ -386,10 +383,8 @@ pae_ingest_prepare_item(PaeIngest *self, PaeIngestItem *item)
 		 * its metadata with no METADATA_CHANGE event */
 		item->facts = PAE_FACTS_UNAVAILABLE;
 		if (item->conn != NULL)
-			item->current = pae_libvirt_read_facts(item->conn,
-							       item->trigger->uuid,
-							       &self->defaults,
-							       &item->facts);
+			item->current = pae_libvirt_read_facts(
+				item->conn, item->trigger->uuid, &self->defaults, &item->facts);
 		if (item->current != NULL && item->trigger->name == NULL)
 			item->trigger->name = g_strdup(item->current->name);
 	} else if (item->type == PAE_INGEST_ITEM_RESYNC) {
@@ -477,7 +472,8 @@ pae_ingest_process(PaeIngest *self, GPtrArray *items)
 		}
 		if (batch.entries->len > 0) {
 			PaeIngestStored *stored = g_new0(PaeIngestStored, 1);
-			PaeHistoryEntry *last = g_ptr_array_index(batch.entries, batch.entries->len - 1);
+			PaeHistoryEntry *last =
+				g_ptr_array_index(batch.entries, batch.entries->len - 1);
 			stored->self = g_object_ref(self);
 			stored->last_id = last->id;
 			g_main_context_invoke_full(self->context,

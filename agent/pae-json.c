@@ -9,8 +9,9 @@
  */
 #include "config.h"
 
-#include "pae-clock.h"
 #include "pae-json.h"
+
+#include "pae-clock.h"
 
 struct _PaeJson {
 	GString *out;

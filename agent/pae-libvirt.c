@@ -10,13 +10,14 @@
 
 #include "config.h"
 
+#include "pae-libvirt.h"
+
 #include <libvirt-glib/libvirt-glib.h>
 #include <libvirt/virterror.h>
 #include <stdlib.h>
 
 #include "pae-cleanup.h"
 #include "pae-error.h"
-#include "pae-libvirt.h"
 
 static void
 pae_libvirt_ignore_error(void *user_data, virErrorPtr error)
@@ -45,8 +46,8 @@ pae_libvirt_set_error(GError **error, const gchar *what)
 
 	if (err != NULL && err->code == VIR_ERR_NO_DOMAIN)
 		code = PAE_ERROR_NOT_FOUND;
-	else if (err != NULL && (err->code == VIR_ERR_SYSTEM_ERROR ||
-				 err->code == VIR_ERR_RPC || err->code == VIR_ERR_NO_CONNECT))
+	else if (err != NULL && (err->code == VIR_ERR_SYSTEM_ERROR || err->code == VIR_ERR_RPC ||
+				 err->code == VIR_ERR_NO_CONNECT))
 		code = PAE_ERROR_NOT_REACHABLE;
 	g_set_error(error,
 		    PAE_ERROR,
@@ -180,8 +181,8 @@ pae_libvirt_read_facts(virConnect *conn,
 	if (vm == NULL) {
 		/* it may have gone between the lookup and the read */
 		*result = g_error_matches(error, PAE_ERROR, PAE_ERROR_NOT_FOUND)
-			      ? PAE_FACTS_GONE
-			      : PAE_FACTS_UNAVAILABLE;
+				  ? PAE_FACTS_GONE
+				  : PAE_FACTS_UNAVAILABLE;
 		g_debug("cannot read facts of %s: %s", uuid, error->message);
 		return NULL;
 	}

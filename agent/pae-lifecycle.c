@@ -19,11 +19,11 @@
 #include "pae-lifecycle.h"
 
 static const gchar *const pae_lifecycle_state_names[] = {
-    [PAE_LIFECYCLE_PROVISIONING] = "provisioning",
-    [PAE_LIFECYCLE_REBASELINING] = "rebaselining",
-    [PAE_LIFECYCLE_CATCHING_UP] = "catching-up",
-    [PAE_LIFECYCLE_READY] = "ready",
-    [PAE_LIFECYCLE_RETIRED] = "retired",
+	[PAE_LIFECYCLE_PROVISIONING] = "provisioning",
+	[PAE_LIFECYCLE_REBASELINING] = "rebaselining",
+	[PAE_LIFECYCLE_CATCHING_UP] = "catching-up",
+	[PAE_LIFECYCLE_READY] = "ready",
+	[PAE_LIFECYCLE_RETIRED] = "retired",
 };
 
 const gchar *

@@ -12,8 +12,10 @@ G_BEGIN_DECLS
 
 typedef enum {
 	PAE_LIFECYCLE_PROVISIONING, /* defined: its baseline comes when its computer reports */
-	PAE_LIFECYCLE_REBASELINING, /* reverted: a baseline once a report newer than the revert comes */
-	PAE_LIFECYCLE_CATCHING_UP,  /* resumed: what became due meanwhile, once a fresh report comes */
+	PAE_LIFECYCLE_REBASELINING, /* reverted: a baseline once a report newer than the revert
+				       comes */
+	PAE_LIFECYCLE_CATCHING_UP,  /* resumed: what became due meanwhile, once a fresh report comes
+				     */
 	PAE_LIFECYCLE_READY,	    /* in service, patched in its windows */
 	PAE_LIFECYCLE_RETIRED,	    /* undefined; its history is kept */
 	PAE_LIFECYCLE_LAST
@@ -23,8 +25,8 @@ typedef struct {
 	gchar *vm_uuid;
 	PaeLifecycleState state;
 	PaeTime since;
-	PaeTime deadline;   /* the baseline is due by then, or an incident is raised */
-	gchar *action_key;  /* the activation, catch-up or baseline action, once planned */
+	PaeTime deadline;  /* the baseline is due by then, or an incident is raised */
+	gchar *action_key; /* the activation, catch-up or baseline action, once planned */
 	PaeTime ready;
 	gchar *patch_level; /* what the hand-over says */
 	PaeTime handover;   /* when the hand-over was last written into the domain */
@@ -36,14 +38,15 @@ typedef enum {
 	PAE_LIFECYCLE_WAIT,	   /* nothing to do yet */
 	PAE_LIFECYCLE_PLAN_ACTION, /* a fresh report came: plan the action now */
 	PAE_LIFECYCLE_BECOME_READY,
-	PAE_LIFECYCLE_FAILED,	   /* the action failed: an incident */
-	PAE_LIFECYCLE_TIMED_OUT,   /* past its deadline: an incident */
+	PAE_LIFECYCLE_FAILED,	 /* the action failed: an incident */
+	PAE_LIFECYCLE_TIMED_OUT, /* past its deadline: an incident */
 } PaeLifecycleVerdict;
 
 typedef struct {
 	const PaeLifecycle *lifecycle;
 	PaeTime now;
-	gboolean report_trusted; /* a computer reports for it, newer than its last revert or resume */
+	gboolean report_trusted; /* a computer reports for it, newer than its last revert or resume
+				  */
 	gboolean has_action;	 /* lifecycle->action_key names an action the store knows */
 	PaeOutcome outcome;	 /* of that action on this VM */
 } PaeLifecycleInput;

@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include "pae-listener.h"
+
 #include <gio/gio.h>
 #include <libvirt/virterror.h>
 
@@ -25,7 +27,6 @@
 #include "pae-cleanup.h"
 #include "pae-error.h"
 #include "pae-libvirt.h"
-#include "pae-listener.h"
 
 struct _PaeListener {
 	GObject parent_instance;
@@ -90,11 +91,8 @@ pae_listener_lifecycle_cb(virConnectPtr conn, virDomainPtr dom, int event, int d
 }
 
 static void
-pae_listener_metadata_cb(virConnectPtr conn,
-			 virDomainPtr dom,
-			 int type,
-			 const char *nsuri,
-			 void *opaque)
+pae_listener_metadata_cb(
+	virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
 {
 	PaeListener *self = PAE_LISTENER(opaque);
 	PaeTrigger *trigger = pae_listener_trigger_new(self, dom, PAE_TRIGGER_METADATA);
@@ -131,30 +129,26 @@ pae_listener_register_events(PaeListener *self)
 		virConnectDomainEventGenericCallback cb;
 		const gchar *name;
 	} events[] = {
-	    {VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	     VIR_DOMAIN_EVENT_CALLBACK(pae_listener_lifecycle_cb),
-	     "lifecycle"},
-	    {VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
-	     VIR_DOMAIN_EVENT_CALLBACK(pae_listener_metadata_cb),
-	     "metadata-change"},
-	    {VIR_DOMAIN_EVENT_ID_PMWAKEUP,
-	     VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmwakeup_cb),
-	     "pm-wakeup"},
-	    {VIR_DOMAIN_EVENT_ID_PMSUSPEND,
-	     VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmsuspend_cb),
-	     "pm-suspend"},
-	    {VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK,
-	     VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmsuspend_cb),
-	     "pm-suspend-disk"},
+		{VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+		 VIR_DOMAIN_EVENT_CALLBACK(pae_listener_lifecycle_cb),
+		 "lifecycle"},
+		{VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+		 VIR_DOMAIN_EVENT_CALLBACK(pae_listener_metadata_cb),
+		 "metadata-change"},
+		{VIR_DOMAIN_EVENT_ID_PMWAKEUP,
+		 VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmwakeup_cb),
+		 "pm-wakeup"},
+		{VIR_DOMAIN_EVENT_ID_PMSUSPEND,
+		 VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmsuspend_cb),
+		 "pm-suspend"},
+		{VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK,
+		 VIR_DOMAIN_EVENT_CALLBACK(pae_listener_pmsuspend_cb),
+		 "pm-suspend-disk"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(events); i++) {
-		gint id = virConnectDomainEventRegisterAny(self->conn,
-							   NULL,
-							   events[i].id,
-							   events[i].cb,
-							   self,
-							   NULL);
+		gint id = virConnectDomainEventRegisterAny(
+			self->conn, NULL, events[i].id, events[i].cb, self, NULL);
 		if (id < 0) {
 			/* lifecycle events are essential; the others only help */
 			if (events[i].id == VIR_DOMAIN_EVENT_ID_LIFECYCLE)
@@ -220,10 +214,8 @@ pae_listener_close_cb(virConnectPtr conn, int reason, void *opaque)
 	if (self->close_pending)
 		return;
 	self->close_pending = TRUE;
-	g_idle_add_full(G_PRIORITY_HIGH,
-			pae_listener_handle_close_cb,
-			g_object_ref(self),
-			g_object_unref);
+	g_idle_add_full(
+		G_PRIORITY_HIGH, pae_listener_handle_close_cb, g_object_ref(self), g_object_unref);
 }
 
 static void
@@ -318,10 +310,8 @@ pae_listener_reconnect_cb(gpointer user_data)
 static void
 pae_listener_schedule_connect(PaeListener *self)
 {
-	GTimeSpan delay = pae_backoff_delay(self->attempt++,
-					    self->reconnect_min,
-					    self->reconnect_max,
-					    g_random_double());
+	GTimeSpan delay = pae_backoff_delay(
+		self->attempt++, self->reconnect_min, self->reconnect_max, g_random_double());
 
 	if (self->reconnect_source != NULL)
 		return;

@@ -13,9 +13,9 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "pae-log.h"
+
+#include <glib/gstdio.h>
 
 #define PAE_JOURNAL_SOCKET "/run/systemd/journal/socket"
 

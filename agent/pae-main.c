@@ -27,13 +27,23 @@ main(int argc, char *argv[])
 	g_autoptr(PaeConfig) config = NULL;
 	g_autoptr(PaeDaemon) daemon = NULL;
 	const GOptionEntry entries[] = {
-	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-	     "Configuration file (default " PAE_DEFAULT_CONFIG_PATH ")", "FILE"},
-	    {"check-config", 0, 0, G_OPTION_ARG_NONE, &check_config,
-	     "Validate the configuration and exit", NULL},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show debug output", NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL},
-	    {NULL},
+		{"config",
+		 'c',
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &config_path,
+		 "Configuration file (default " PAE_DEFAULT_CONFIG_PATH ")",
+		 "FILE"},
+		{"check-config",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &check_config,
+		 "Validate the configuration and exit",
+		 NULL},
+		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show debug output", NULL},
+		{"version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL},
+		{NULL},
 	};
 
 	setlocale(LC_ALL, "");

@@ -11,9 +11,9 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "pae-mapping.h"
+
+#include <string.h>
 
 void
 pae_mapping_free(PaeMapping *mapping)
@@ -58,8 +58,8 @@ pae_mapping_is_newer(const PaeComputer *a, const PaeComputer *b)
 GHashTable *
 pae_mapping_build(GPtrArray *computers)
 {
-	GHashTable *mappings =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)pae_mapping_free);
+	GHashTable *mappings = g_hash_table_new_full(
+		g_str_hash, g_str_equal, NULL, (GDestroyNotify)pae_mapping_free);
 
 	for (guint i = 0; i < computers->len; i++) {
 		const PaeComputer *computer = computers->pdata[i];
@@ -73,7 +73,7 @@ pae_mapping_build(GPtrArray *computers)
 			mapping->vm_uuid = g_strdup(computer->vm_uuid);
 			mapping->computer = pae_mapping_copy_computer(computer);
 			mapping->stale =
-			    g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
+				g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
 			g_hash_table_insert(mappings, mapping->vm_uuid, mapping);
 			continue;
 		}

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "pae-notify.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -19,7 +21,6 @@
 #include <unistd.h>
 
 #include "pae-error.h"
-#include "pae-notify.h"
 
 /**
  * pae_notify_send:

@@ -21,34 +21,34 @@
  */
 #include "config.h"
 
-#include <libvirt/libvirt.h>
-
 #include "pae-observation.h"
 
+#include <libvirt/libvirt.h>
+
 static const gchar *const pae_observation_kind_names[] = {
-    [PAE_OBSERVATION_IGNORED] = "ignored",
-    [PAE_OBSERVATION_PROVISION] = "provision",
-    [PAE_OBSERVATION_RESUME] = "resume",
-    [PAE_OBSERVATION_REVERT] = "revert",
-    [PAE_OBSERVATION_CATEGORY_CHANGE] = "category-change",
-    [PAE_OBSERVATION_DEPROVISION] = "deprovision",
-    [PAE_OBSERVATION_RENAME] = "rename",
-    [PAE_OBSERVATION_MIGRATION_IN] = "migration-in",
-    [PAE_OBSERVATION_MIGRATION_OUT] = "migration-out",
-    [PAE_OBSERVATION_START] = "start",
-    [PAE_OBSERVATION_STOP] = "stop",
-    [PAE_OBSERVATION_SUSPEND] = "suspend",
-    [PAE_OBSERVATION_UPDATE] = "update",
-    [PAE_OBSERVATION_RESTART] = "restart",
-    [PAE_OBSERVATION_VANISHED] = "vanished",
+	[PAE_OBSERVATION_IGNORED] = "ignored",
+	[PAE_OBSERVATION_PROVISION] = "provision",
+	[PAE_OBSERVATION_RESUME] = "resume",
+	[PAE_OBSERVATION_REVERT] = "revert",
+	[PAE_OBSERVATION_CATEGORY_CHANGE] = "category-change",
+	[PAE_OBSERVATION_DEPROVISION] = "deprovision",
+	[PAE_OBSERVATION_RENAME] = "rename",
+	[PAE_OBSERVATION_MIGRATION_IN] = "migration-in",
+	[PAE_OBSERVATION_MIGRATION_OUT] = "migration-out",
+	[PAE_OBSERVATION_START] = "start",
+	[PAE_OBSERVATION_STOP] = "stop",
+	[PAE_OBSERVATION_SUSPEND] = "suspend",
+	[PAE_OBSERVATION_UPDATE] = "update",
+	[PAE_OBSERVATION_RESTART] = "restart",
+	[PAE_OBSERVATION_VANISHED] = "vanished",
 };
 
 static const gchar *const pae_source_names[] = {
-    [PAE_SOURCE_EVENT] = "event",
-    [PAE_SOURCE_RESYNC] = "resync",
-    [PAE_SOURCE_HOOK] = "hook",
-    [PAE_SOURCE_ENGINE] = "engine",
-    [PAE_SOURCE_OPERATOR] = "operator",
+	[PAE_SOURCE_EVENT] = "event",
+	[PAE_SOURCE_RESYNC] = "resync",
+	[PAE_SOURCE_HOOK] = "hook",
+	[PAE_SOURCE_ENGINE] = "engine",
+	[PAE_SOURCE_OPERATOR] = "operator",
 };
 
 const gchar *
@@ -127,15 +127,15 @@ static const gchar *
 pae_trigger_event_name(gint event)
 {
 	static const gchar *const names[] = {
-	    [VIR_DOMAIN_EVENT_DEFINED] = "DEFINED",
-	    [VIR_DOMAIN_EVENT_UNDEFINED] = "UNDEFINED",
-	    [VIR_DOMAIN_EVENT_STARTED] = "STARTED",
-	    [VIR_DOMAIN_EVENT_SUSPENDED] = "SUSPENDED",
-	    [VIR_DOMAIN_EVENT_RESUMED] = "RESUMED",
-	    [VIR_DOMAIN_EVENT_STOPPED] = "STOPPED",
-	    [VIR_DOMAIN_EVENT_SHUTDOWN] = "SHUTDOWN",
-	    [VIR_DOMAIN_EVENT_PMSUSPENDED] = "PMSUSPENDED",
-	    [VIR_DOMAIN_EVENT_CRASHED] = "CRASHED",
+		[VIR_DOMAIN_EVENT_DEFINED] = "DEFINED",
+		[VIR_DOMAIN_EVENT_UNDEFINED] = "UNDEFINED",
+		[VIR_DOMAIN_EVENT_STARTED] = "STARTED",
+		[VIR_DOMAIN_EVENT_SUSPENDED] = "SUSPENDED",
+		[VIR_DOMAIN_EVENT_RESUMED] = "RESUMED",
+		[VIR_DOMAIN_EVENT_STOPPED] = "STOPPED",
+		[VIR_DOMAIN_EVENT_SHUTDOWN] = "SHUTDOWN",
+		[VIR_DOMAIN_EVENT_PMSUSPENDED] = "PMSUSPENDED",
+		[VIR_DOMAIN_EVENT_CRASHED] = "CRASHED",
 	};
 	if (event < 0 || (guint)event >= G_N_ELEMENTS(names))
 		return NULL;
@@ -147,8 +147,8 @@ pae_trigger_detail_name(gint event, gint detail)
 {
 	static const gchar *const defined[] = {"ADDED", "UPDATED", "RENAMED", "FROM_SNAPSHOT"};
 	static const gchar *const undefined[] = {"REMOVED", "RENAMED"};
-	static const gchar *const started[] =
-	    {"BOOTED", "MIGRATED", "RESTORED", "FROM_SNAPSHOT", "WAKEUP"};
+	static const gchar *const started[] = {
+		"BOOTED", "MIGRATED", "RESTORED", "FROM_SNAPSHOT", "WAKEUP"};
 	static const gchar *const suspended[] = {"PAUSED",
 						 "MIGRATED",
 						 "IOERROR",
@@ -158,10 +158,10 @@ pae_trigger_detail_name(gint event, gint detail)
 						 "API_ERROR",
 						 "POSTCOPY",
 						 "POSTCOPY_FAILED"};
-	static const gchar *const resumed[] =
-	    {"UNPAUSED", "MIGRATED", "FROM_SNAPSHOT", "POSTCOPY", "POSTCOPY_FAILED"};
-	static const gchar *const stopped[] =
-	    {"SHUTDOWN", "DESTROYED", "CRASHED", "MIGRATED", "SAVED", "FAILED", "FROM_SNAPSHOT"};
+	static const gchar *const resumed[] = {
+		"UNPAUSED", "MIGRATED", "FROM_SNAPSHOT", "POSTCOPY", "POSTCOPY_FAILED"};
+	static const gchar *const stopped[] = {
+		"SHUTDOWN", "DESTROYED", "CRASHED", "MIGRATED", "SAVED", "FAILED", "FROM_SNAPSHOT"};
 	static const gchar *const shutdown[] = {"FINISHED", "GUEST", "HOST"};
 	static const gchar *const pmsuspended[] = {"MEMORY", "DISK"};
 	static const gchar *const crashed[] = {"PANICKED", "CRASHLOADED"};
@@ -446,8 +446,8 @@ pae_observation_classify(const PaeTrigger *trigger,
 	switch (trigger->type) {
 	case PAE_TRIGGER_METADATA:
 		kind = pae_observation_category_changed(previous, current)
-			   ? PAE_OBSERVATION_CATEGORY_CHANGE
-			   : PAE_OBSERVATION_UPDATE;
+			       ? PAE_OBSERVATION_CATEGORY_CHANGE
+			       : PAE_OBSERVATION_UPDATE;
 		break;
 	case PAE_TRIGGER_PM_WAKEUP:
 		kind = PAE_OBSERVATION_RESUME;
@@ -460,7 +460,8 @@ pae_observation_classify(const PaeTrigger *trigger,
 		break;
 	case PAE_TRIGGER_LIFECYCLE:
 	default:
-		kind = pae_observation_classify_lifecycle(trigger, previous, previous_event, current);
+		kind = pae_observation_classify_lifecycle(
+			trigger, previous, previous_event, current);
 		break;
 	}
 

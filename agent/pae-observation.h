@@ -50,8 +50,8 @@ typedef enum {
 /* one raw notification: a libvirt event or a hook record */
 typedef struct {
 	PaeTriggerType type;
-	gint event;  /* virDomainEventType for LIFECYCLE */
-	gint detail; /* its detail */
+	gint event;	      /* virDomainEventType for LIFECYCLE */
+	gint detail;	      /* its detail */
 	gchar *operation;     /* HOOK: e.g. "restore" */
 	gchar *sub_operation; /* HOOK: e.g. "begin" */
 	gchar *uuid;

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "pae-observer.h"
+
 #include "pae-plans.h"
 #include "pae-store-compliance.h"
 #include "pae-store-lifecycle.h"
@@ -55,11 +56,15 @@ pae_observer_set_lifecycle(PaeEngineContext *ctx,
 	lc->reason = g_strdup(why);
 	if (!pae_store_put_lifecycle(ctx->store, lc, error))
 		return FALSE;
-	return pae_engine_record(ctx, entry->vm_uuid, "lifecycle", pae_lifecycle_state_to_string(state), why, error);
+	return pae_engine_record(
+		ctx, entry->vm_uuid, "lifecycle", pae_lifecycle_state_to_string(state), why, error);
 }
 
 static gboolean
-pae_observer_provision(PaeEngineContext *ctx, PaeHistoryEntry *entry, PaeLifecycle *lc, GError **error)
+pae_observer_provision(PaeEngineContext *ctx,
+		       PaeHistoryEntry *entry,
+		       PaeLifecycle *lc,
+		       GError **error)
 {
 	gint64 first = 0;
 
@@ -71,22 +76,24 @@ pae_observer_provision(PaeEngineContext *ctx, PaeHistoryEntry *entry, PaeLifecyc
 		return FALSE;
 	if (entry->source == PAE_SOURCE_RESYNC && entry->at - first < PAE_OBSERVER_FIRST_RESYNC)
 		return lc->state == PAE_LIFECYCLE_READY && lc->since != 0
-			   ? TRUE
-			   : pae_observer_set_lifecycle(ctx,
-							entry,
-							lc,
-							PAE_LIFECYCLE_READY,
-							0,
-							"adopted: found by a resync, not activated",
-							error);
-	return pae_observer_set_lifecycle(ctx,
-					  entry,
-					  lc,
-					  PAE_LIFECYCLE_PROVISIONING,
-					  entry->at + ctx->config->baseline_timeout,
-					  "provisioning: its baseline is applied at once when its patch-server "
-					  "computer reports",
-					  error);
+			       ? TRUE
+			       : pae_observer_set_lifecycle(
+					 ctx,
+					 entry,
+					 lc,
+					 PAE_LIFECYCLE_READY,
+					 0,
+					 "adopted: found by a resync, not activated",
+					 error);
+	return pae_observer_set_lifecycle(
+		ctx,
+		entry,
+		lc,
+		PAE_LIFECYCLE_PROVISIONING,
+		entry->at + ctx->config->baseline_timeout,
+		"provisioning: its baseline is applied at once when its patch-server "
+		"computer reports",
+		error);
 }
 
 static gboolean
@@ -94,29 +101,35 @@ pae_observer_resume(PaeEngineContext *ctx, PaeHistoryEntry *entry, PaeLifecycle 
 {
 	g_autoptr(PaeVm) vm = pae_store_get_vm(ctx->store, entry->vm_uuid, NULL, NULL);
 	const PaeTenantPolicy *policy =
-	    vm != NULL ? pae_policy_get_tenant(ctx->config->policy, vm->tenant) : NULL;
+		vm != NULL ? pae_policy_get_tenant(ctx->config->policy, vm->tenant) : NULL;
 
 	if (lc->state != PAE_LIFECYCLE_READY)
 		return TRUE;
 	if (policy != NULL && policy->catch_up == PAE_CATCH_UP_NEXT_WINDOW)
-		return pae_engine_record(ctx,
-					 entry->vm_uuid,
-					 "lifecycle",
-					 "ready",
-					 "resumed: what became due while it was away goes to its next window",
-					 error);
-	return pae_observer_set_lifecycle(ctx,
-					  entry,
-					  lc,
-					  PAE_LIFECYCLE_CATCHING_UP,
-					  entry->at + ctx->config->baseline_timeout,
-					  "catching up: what became due while it was away is applied at once, "
-					  "after a report newer than the resume",
-					  error);
+		return pae_engine_record(
+			ctx,
+			entry->vm_uuid,
+			"lifecycle",
+			"ready",
+			"resumed: what became due while it was away goes to its next window",
+			error);
+	return pae_observer_set_lifecycle(
+		ctx,
+		entry,
+		lc,
+		PAE_LIFECYCLE_CATCHING_UP,
+		entry->at + ctx->config->baseline_timeout,
+		"catching up: what became due while it was away is applied at once, "
+		"after a report newer than the resume",
+		error);
 }
 
 static gboolean
-pae_observer_leave(PaeEngineContext *ctx, PaeHistoryEntry *entry, PaeLifecycle *lc, gboolean gone, GError **error)
+pae_observer_leave(PaeEngineContext *ctx,
+		   PaeHistoryEntry *entry,
+		   PaeLifecycle *lc,
+		   gboolean gone,
+		   GError **error)
 {
 	g_autofree gchar *why = g_strdup_printf("%s: its pending actions are stopped and its open "
 						"change records cancelled; its history is kept",
@@ -145,7 +158,8 @@ static gboolean
 pae_observer_handle(PaeEngineContext *ctx, PaeHistoryEntry *entry, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
-	g_autoptr(PaeLifecycle) lc = pae_store_get_lifecycle(ctx->store, entry->vm_uuid, &error_local);
+	g_autoptr(PaeLifecycle) lc =
+		pae_store_get_lifecycle(ctx->store, entry->vm_uuid, &error_local);
 	g_autofree gchar *why = NULL;
 
 	if (error_local != NULL) {
@@ -169,35 +183,40 @@ pae_observer_handle(PaeEngineContext *ctx, PaeHistoryEntry *entry, GError **erro
 		if (lc->state == PAE_LIFECYCLE_RETIRED)
 			return TRUE;
 		/* its facts may have gone back too: what was planned waits for the re-baseline */
-		if (!pae_plans_withdraw_vm(ctx,
-					   entry->vm_uuid,
-					   PAE_PLANS_WITHDRAW_NOT_STARTED,
-					   "reverted to a snapshot: re-baselined, then planned again",
-					   error))
+		if (!pae_plans_withdraw_vm(
+			    ctx,
+			    entry->vm_uuid,
+			    PAE_PLANS_WITHDRAW_NOT_STARTED,
+			    "reverted to a snapshot: re-baselined, then planned again",
+			    error))
 			return FALSE;
-		return pae_observer_set_lifecycle(ctx,
-						  entry,
-						  lc,
-						  PAE_LIFECYCLE_REBASELINING,
-						  entry->at + ctx->config->revert_report_wait,
-						  "reverted: its patch level is the snapshot's; re-baselined after a "
-						  "report newer than the revert",
-						  error);
+		return pae_observer_set_lifecycle(
+			ctx,
+			entry,
+			lc,
+			PAE_LIFECYCLE_REBASELINING,
+			entry->at + ctx->config->revert_report_wait,
+			"reverted: its patch level is the snapshot's; re-baselined after a "
+			"report newer than the revert",
+			error);
 	case PAE_OBSERVATION_PROVISION:
 		return pae_observer_provision(ctx, entry, lc, error);
 	case PAE_OBSERVATION_MIGRATION_IN:
 		ctx->reconcile_requested = TRUE;
-		return pae_observer_set_lifecycle(ctx,
-						  entry,
-						  lc,
-						  PAE_LIFECYCLE_READY,
-						  0,
-						  "adopted after a migration: no activation; its patch-server "
-						  "computer and actions came with it",
-						  error);
+		return pae_observer_set_lifecycle(
+			ctx,
+			entry,
+			lc,
+			PAE_LIFECYCLE_READY,
+			0,
+			"adopted after a migration: no activation; its patch-server "
+			"computer and actions came with it",
+			error);
 	case PAE_OBSERVATION_CATEGORY_CHANGE:
-		why = g_strdup_printf("moved: %s", entry->detail != NULL ? entry->detail : "category changed");
-		return pae_plans_withdraw_vm(ctx, entry->vm_uuid, PAE_PLANS_WITHDRAW_NOT_STARTED, why, error);
+		why = g_strdup_printf("moved: %s",
+				      entry->detail != NULL ? entry->detail : "category changed");
+		return pae_plans_withdraw_vm(
+			ctx, entry->vm_uuid, PAE_PLANS_WITHDRAW_NOT_STARTED, why, error);
 	case PAE_OBSERVATION_DEPROVISION:
 		return pae_observer_leave(ctx, entry, lc, TRUE, error);
 	case PAE_OBSERVATION_VANISHED:

@@ -16,11 +16,12 @@
 
 #include "config.h"
 
+#include "pae-outbox.h"
+
 #include <string.h>
 
 #include "pae-backoff.h"
 #include "pae-error.h"
-#include "pae-outbox.h"
 #include "pae-store-actions.h"
 
 /* retries of one action are spaced from a minute up to an hour */
@@ -67,7 +68,7 @@ static gboolean
 pae_outbox_find(PaeEngineContext *ctx, const gchar *key, gchar **action_id, GError **error)
 {
 	g_autoptr(GPtrArray) found =
-	    pae_patch_server_find_actions(ctx->patch_server, key, ctx->cancellable, error);
+		pae_patch_server_find_actions(ctx->patch_server, key, ctx->cancellable, error);
 
 	if (found == NULL)
 		return FALSE;
@@ -112,7 +113,10 @@ pae_outbox_abandon(PaeEngineContext *ctx, PaeAction *action, const gchar *why, G
 }
 
 static gboolean
-pae_outbox_create(PaeEngineContext *ctx, PaeAction *action, PaeOutboxSummary *summary, GError **error)
+pae_outbox_create(PaeEngineContext *ctx,
+		  PaeAction *action,
+		  PaeOutboxSummary *summary,
+		  GError **error)
 {
 	g_autoptr(GError) failure = NULL;
 	g_autofree gchar *action_id = NULL;
@@ -122,7 +126,8 @@ pae_outbox_create(PaeEngineContext *ctx, PaeAction *action, PaeOutboxSummary *su
 
 	if (action->end <= pae_clock_get_now(ctx->clock)) {
 		summary->abandoned++;
-		return pae_outbox_abandon(ctx, action, "its window ended before it was created", error);
+		return pae_outbox_abandon(
+			ctx, action, "its window ended before it was created", error);
 	}
 	if (!pae_outbox_find(ctx, action->key, &action_id, &failure)) {
 		summary->deferred++;
@@ -132,10 +137,8 @@ pae_outbox_create(PaeEngineContext *ctx, PaeAction *action, PaeOutboxSummary *su
 		adopted = TRUE;
 	} else {
 		request = pae_action_to_request(action);
-		action_id = pae_patch_server_create_action(ctx->patch_server,
-							   request,
-							   ctx->cancellable,
-							   &failure);
+		action_id = pae_patch_server_create_action(
+			ctx->patch_server, request, ctx->cancellable, &failure);
 	}
 	if (action_id == NULL) {
 		if (pae_error_is_transient(failure)) {
@@ -156,7 +159,8 @@ pae_outbox_create(PaeEngineContext *ctx, PaeAction *action, PaeOutboxSummary *su
 	detail = g_strdup_printf("%s: action %s %s",
 				 action->summary,
 				 action->action_id,
-				 adopted ? "found on the server (created before a restart)" : "created");
+				 adopted ? "found on the server (created before a restart)"
+					 : "created");
 	g_info("%s", detail);
 	return pae_outbox_commit(ctx, action, "action-created", detail, error);
 }
@@ -168,15 +172,14 @@ pae_outbox_stop(PaeEngineContext *ctx, PaeAction *action, PaeOutboxSummary *summ
 	g_autofree gchar *detail = NULL;
 
 	/* an intent cancelled before it was recorded as created may still exist */
-	if (action->action_id == NULL && !pae_outbox_find(ctx, action->key, &action->action_id, &failure)) {
+	if (action->action_id == NULL &&
+	    !pae_outbox_find(ctx, action->key, &action->action_id, &failure)) {
 		summary->deferred++;
 		return pae_outbox_defer(ctx, action, failure, error);
 	}
 	if (action->action_id != NULL &&
-	    !pae_patch_server_stop_action(ctx->patch_server,
-					  action->action_id,
-					  ctx->cancellable,
-					  &failure) &&
+	    !pae_patch_server_stop_action(
+		    ctx->patch_server, action->action_id, ctx->cancellable, &failure) &&
 	    !g_error_matches(failure, PAE_ERROR, PAE_ERROR_NOT_FOUND)) {
 		summary->deferred++;
 		return pae_outbox_defer(ctx, action, failure, error);
@@ -208,8 +211,9 @@ pae_outbox_run_state(PaeEngineContext *ctx,
 			continue;
 		if (g_cancellable_is_cancelled(ctx->cancellable))
 			break;
-		ok = state == PAE_ACTION_STATE_INTENDED ? pae_outbox_create(ctx, action, summary, error)
-							 : pae_outbox_stop(ctx, action, summary, error);
+		ok = state == PAE_ACTION_STATE_INTENDED
+			     ? pae_outbox_create(ctx, action, summary, error)
+			     : pae_outbox_stop(ctx, action, summary, error);
 		if (!ok)
 			return FALSE;
 	}

@@ -13,13 +13,13 @@
 #include "pae-outcome.h"
 
 static const gchar *const pae_outcome_names[] = {
-    [PAE_OUTCOME_PENDING] = "pending",
-    [PAE_OUTCOME_RUNNING] = "running",
-    [PAE_OUTCOME_WAITING] = "waiting",
-    [PAE_OUTCOME_DONE] = "done",
-    [PAE_OUTCOME_FAILED] = "failed",
-    [PAE_OUTCOME_MISSED] = "missed",
-    [PAE_OUTCOME_CANCELLED] = "cancelled",
+	[PAE_OUTCOME_PENDING] = "pending",
+	[PAE_OUTCOME_RUNNING] = "running",
+	[PAE_OUTCOME_WAITING] = "waiting",
+	[PAE_OUTCOME_DONE] = "done",
+	[PAE_OUTCOME_FAILED] = "failed",
+	[PAE_OUTCOME_MISSED] = "missed",
+	[PAE_OUTCOME_CANCELLED] = "cancelled",
 };
 
 typedef struct {
@@ -29,27 +29,27 @@ typedef struct {
 
 /* short names as the console and "status of <bes action result>" give them */
 static const PaeOutcomeMapping pae_outcome_table[] = {
-    {"Fixed", PAE_OUTCOME_DONE},
-    {"Completed", PAE_OUTCOME_DONE},
-    {"Not Relevant", PAE_OUTCOME_DONE},
-    {"Failed", PAE_OUTCOME_FAILED},
-    {"Download Failed", PAE_OUTCOME_FAILED},
-    {"Hash Mismatch", PAE_OUTCOME_FAILED},
-    {"Invalid Signature", PAE_OUTCOME_FAILED},
-    {"Transcoding Error", PAE_OUTCOME_FAILED},
-    {"Error", PAE_OUTCOME_FAILED},
-    {"Disk Limited", PAE_OUTCOME_FAILED},
-    {"Disk Free Limited", PAE_OUTCOME_FAILED},
-    {"Offers Disabled", PAE_OUTCOME_FAILED},
-    {"Cancelled", PAE_OUTCOME_CANCELLED},
-    {"Stopped", PAE_OUTCOME_CANCELLED},
-    {"Pending Restart", PAE_OUTCOME_WAITING},
-    {"Pending Client Restart", PAE_OUTCOME_WAITING},
-    {"Pending Message", PAE_OUTCOME_WAITING},
-    {"Pending Login", PAE_OUTCOME_WAITING},
-    {"Pending Offer Acceptance", PAE_OUTCOME_WAITING},
-    {"Expired", PAE_OUTCOME_MISSED},
-    {"Not Reported", PAE_OUTCOME_PENDING},
+	{"Fixed", PAE_OUTCOME_DONE},
+	{"Completed", PAE_OUTCOME_DONE},
+	{"Not Relevant", PAE_OUTCOME_DONE},
+	{"Failed", PAE_OUTCOME_FAILED},
+	{"Download Failed", PAE_OUTCOME_FAILED},
+	{"Hash Mismatch", PAE_OUTCOME_FAILED},
+	{"Invalid Signature", PAE_OUTCOME_FAILED},
+	{"Transcoding Error", PAE_OUTCOME_FAILED},
+	{"Error", PAE_OUTCOME_FAILED},
+	{"Disk Limited", PAE_OUTCOME_FAILED},
+	{"Disk Free Limited", PAE_OUTCOME_FAILED},
+	{"Offers Disabled", PAE_OUTCOME_FAILED},
+	{"Cancelled", PAE_OUTCOME_CANCELLED},
+	{"Stopped", PAE_OUTCOME_CANCELLED},
+	{"Pending Restart", PAE_OUTCOME_WAITING},
+	{"Pending Client Restart", PAE_OUTCOME_WAITING},
+	{"Pending Message", PAE_OUTCOME_WAITING},
+	{"Pending Login", PAE_OUTCOME_WAITING},
+	{"Pending Offer Acceptance", PAE_OUTCOME_WAITING},
+	{"Expired", PAE_OUTCOME_MISSED},
+	{"Not Reported", PAE_OUTCOME_PENDING},
 };
 
 /**

@@ -7,11 +7,12 @@
 
 #include "config.h"
 
+#include "pae-patch-server.h"
+
 #include <string.h>
 
 #include "pae-backend.h"
 #include "pae-error.h"
-#include "pae-patch-server.h"
 
 /* BigFix titles are at most 255 characters */
 #define PAE_ACTION_TITLE_MAX 255
@@ -49,7 +50,7 @@ pae_patch_server_new(const gchar *backend_name,
 	}
 	self = g_new0(PaePatchServer, 1);
 	self->klass = info->vtable;
-	self->backend = self->klass->new(config, clock, error);
+	self->backend = self->klass->new (config, clock, error);
 	if (self->backend == NULL)
 		return NULL;
 	return g_steal_pointer(&self);
@@ -96,7 +97,8 @@ pae_patch_server_list_computers(PaePatchServer *self, GCancellable *cancellable,
 GPtrArray *
 pae_patch_server_list_relevant(PaePatchServer *self, GCancellable *cancellable, GError **error)
 {
-	if (!pae_patch_server_check(self, self->klass->list_relevant, "list relevant patches", error))
+	if (!pae_patch_server_check(
+		    self, self->klass->list_relevant, "list relevant patches", error))
 		return NULL;
 	return self->klass->list_relevant(self->backend, cancellable, error);
 }
@@ -151,10 +153,8 @@ pae_patch_server_get_action_results(PaePatchServer *self,
 				    GCancellable *cancellable,
 				    GError **error)
 {
-	if (!pae_patch_server_check(self,
-				    self->klass->get_action_results,
-				    "read action results",
-				    error))
+	if (!pae_patch_server_check(
+		    self, self->klass->get_action_results, "read action results", error))
 		return NULL;
 	return self->klass->get_action_results(self->backend, action_ids, cancellable, error);
 }

@@ -89,7 +89,7 @@ typedef struct {
 typedef struct {
 	gchar *action_id;
 	gchar *computer_id;
-	gchar *status; /* the short status: Fixed, Failed, Pending Restart, Not Relevant, ... */
+	gchar *status;	/* the short status: Fixed, Failed, Pending Restart, Not Relevant, ... */
 	gint exit_code; /* -1 when none */
 	gint apply_count;
 	PaeTime start; /* 0 when not started */

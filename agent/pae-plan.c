@@ -8,13 +8,13 @@
 #include "pae-plan.h"
 
 static const gchar *const pae_plan_state_names[] = {
-    [PAE_PLAN_STATE_PLANNED] = "planned",
-    [PAE_PLAN_STATE_CHANGE_OPEN] = "change-open",
-    [PAE_PLAN_STATE_SCHEDULED] = "scheduled",
-    [PAE_PLAN_STATE_CLOSED] = "closed",
-    [PAE_PLAN_STATE_REJECTED] = "rejected",
-    [PAE_PLAN_STATE_MISSED] = "missed",
-    [PAE_PLAN_STATE_CANCELLED] = "cancelled",
+	[PAE_PLAN_STATE_PLANNED] = "planned",
+	[PAE_PLAN_STATE_CHANGE_OPEN] = "change-open",
+	[PAE_PLAN_STATE_SCHEDULED] = "scheduled",
+	[PAE_PLAN_STATE_CLOSED] = "closed",
+	[PAE_PLAN_STATE_REJECTED] = "rejected",
+	[PAE_PLAN_STATE_MISSED] = "missed",
+	[PAE_PLAN_STATE_CANCELLED] = "cancelled",
 };
 
 PaePlan *

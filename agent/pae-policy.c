@@ -34,11 +34,12 @@
 
 #include "config.h"
 
+#include "pae-policy.h"
+
 #include <string.h>
 
 #include "pae-duration.h"
 #include "pae-error.h"
-#include "pae-policy.h"
 #include "pae-vm.h"
 
 #define PAE_POLICY_DEFAULT_TENANT "default"
@@ -48,11 +49,11 @@ struct _PaePolicy {
 };
 
 static const gchar *const pae_severity_names[] = {
-    [PAE_SEVERITY_CRITICAL] = "critical",
-    [PAE_SEVERITY_HIGH] = "high",
-    [PAE_SEVERITY_MEDIUM] = "medium",
-    [PAE_SEVERITY_LOW] = "low",
-    [PAE_SEVERITY_UNRATED] = "unrated",
+	[PAE_SEVERITY_CRITICAL] = "critical",
+	[PAE_SEVERITY_HIGH] = "high",
+	[PAE_SEVERITY_MEDIUM] = "medium",
+	[PAE_SEVERITY_LOW] = "low",
+	[PAE_SEVERITY_UNRATED] = "unrated",
 };
 
 /* the built-in policy: critical and high monthly, medium and low quarterly */
@@ -62,15 +63,23 @@ static const struct {
 	GTimeSpan approve_after;
 	GTimeSpan deadline;
 } pae_policy_class_defaults[] = {
-    [PAE_SEVERITY_CRITICAL] = {"Critical", "monthly second Saturday", 0, 30 * G_TIME_SPAN_DAY},
-    [PAE_SEVERITY_HIGH] = {"Important;High", "monthly second Saturday", 3 * G_TIME_SPAN_DAY,
-			   45 * G_TIME_SPAN_DAY},
-    [PAE_SEVERITY_MEDIUM] = {"Moderate;Medium", "quarterly second Saturday", 7 * G_TIME_SPAN_DAY,
-			     120 * G_TIME_SPAN_DAY},
-    [PAE_SEVERITY_LOW] = {"Low;Negligible", "quarterly second Saturday", 7 * G_TIME_SPAN_DAY,
-			  180 * G_TIME_SPAN_DAY},
-    [PAE_SEVERITY_UNRATED] = {"", "quarterly second Saturday", 7 * G_TIME_SPAN_DAY,
+	[PAE_SEVERITY_CRITICAL] = {"Critical", "monthly second Saturday", 0, 30 * G_TIME_SPAN_DAY},
+	[PAE_SEVERITY_HIGH] = {"Important;High",
+			       "monthly second Saturday",
+			       3 * G_TIME_SPAN_DAY,
+			       45 * G_TIME_SPAN_DAY},
+	[PAE_SEVERITY_MEDIUM] = {"Moderate;Medium",
+				 "quarterly second Saturday",
+				 7 * G_TIME_SPAN_DAY,
+				 120 * G_TIME_SPAN_DAY},
+	[PAE_SEVERITY_LOW] = {"Low;Negligible",
+			      "quarterly second Saturday",
+			      7 * G_TIME_SPAN_DAY,
 			      180 * G_TIME_SPAN_DAY},
+	[PAE_SEVERITY_UNRATED] = {"",
+				  "quarterly second Saturday",
+				  7 * G_TIME_SPAN_DAY,
+				  180 * G_TIME_SPAN_DAY},
 };
 
 static const struct {
@@ -81,34 +90,34 @@ static const struct {
 	GTimeSpan soak;
 	gdouble threshold;
 } pae_policy_stage_defaults[] = {
-    {"test", "Sat", "02:00", "4h", 0, 0.2},
-    {"dev", "Sun", "02:00", "4h", G_TIME_SPAN_DAY / 2, 0.2},
-    {"production", "Sat", "02:00", "4h", 2 * G_TIME_SPAN_DAY, 0.1},
+	{"test", "Sat", "02:00", "4h", 0, 0.2},
+	{"dev", "Sun", "02:00", "4h", G_TIME_SPAN_DAY / 2, 0.2},
+	{"production", "Sat", "02:00", "4h", 2 * G_TIME_SPAN_DAY, 0.1},
 };
 
 static const gchar *const pae_policy_keys[] = {
-    "stages",
-    "reference_timezone",
-    "absolute_patches",
-    "stage_settle",
-    "catch_up",
-    NULL,
+	"stages",
+	"reference_timezone",
+	"absolute_patches",
+	"stage_settle",
+	"catch_up",
+	NULL,
 };
 static const gchar *const pae_policy_severity_keys[] = {
-    "vendor_severities",
-    "cadence",
-    "approve_after",
-    "deadline",
-    "absolute",
-    NULL,
+	"vendor_severities",
+	"cadence",
+	"approve_after",
+	"deadline",
+	"absolute",
+	NULL,
 };
 static const gchar *const pae_policy_stage_keys[] = {
-    "days",
-    "start",
-    "length",
-    "soak",
-    "failure_threshold",
-    NULL,
+	"days",
+	"start",
+	"length",
+	"soak",
+	"failure_threshold",
+	NULL,
 };
 
 /**
@@ -218,7 +227,7 @@ static void
 pae_policy_load_class(PaeConfigFile *cf, const gchar *tenant, PaeSeverityClass *klass)
 {
 	g_autofree gchar *group =
-	    g_strdup_printf("severity:%s", pae_severity_to_string(klass->severity));
+		g_strdup_printf("severity:%s", pae_severity_to_string(klass->severity));
 	g_autofree gchar *vendor = NULL;
 	g_autofree gchar *cadence = NULL;
 	g_autofree gchar *from = NULL;
@@ -232,27 +241,26 @@ pae_policy_load_class(PaeConfigFile *cf, const gchar *tenant, PaeSeverityClass *
 	klass->vendor_severities = g_strsplit(vendor, ";", -1);
 	for (guint i = 0; klass->vendor_severities[i] != NULL; i++)
 		g_strstrip(klass->vendor_severities[i]);
-	cadence = pae_policy_get_string(cf,
-					tenant,
-					group,
-					"cadence",
-					pae_policy_class_defaults[klass->severity].cadence);
+	cadence = pae_policy_get_string(
+		cf, tenant, group, "cadence", pae_policy_class_defaults[klass->severity].cadence);
 	if (!pae_cadence_parse(cadence, &klass->cadence, &error)) {
 		from = pae_policy_group(cf, tenant, group, "cadence");
 		pae_config_file_add_problem(cf, from, "cadence", "%s", error->message);
 	}
-	klass->approve_after = pae_policy_get_duration(cf,
-						       tenant,
-						       group,
-						       "approve_after",
-						       pae_policy_class_defaults[klass->severity].approve_after,
-						       366 * G_TIME_SPAN_DAY);
-	klass->deadline = pae_policy_get_duration(cf,
-						  tenant,
-						  group,
-						  "deadline",
-						  pae_policy_class_defaults[klass->severity].deadline,
-						  3 * 366 * G_TIME_SPAN_DAY);
+	klass->approve_after =
+		pae_policy_get_duration(cf,
+					tenant,
+					group,
+					"approve_after",
+					pae_policy_class_defaults[klass->severity].approve_after,
+					366 * G_TIME_SPAN_DAY);
+	klass->deadline =
+		pae_policy_get_duration(cf,
+					tenant,
+					group,
+					"deadline",
+					pae_policy_class_defaults[klass->severity].deadline,
+					3 * 366 * G_TIME_SPAN_DAY);
 	g_free(from);
 	from = pae_policy_group(cf, tenant, group, "absolute");
 	klass->absolute = pae_config_file_get_boolean(cf, from, "absolute", FALSE);
@@ -275,9 +283,12 @@ pae_policy_load_stage(PaeConfigFile *cf, const gchar *tenant, const gchar *name)
 	PaeStage *stage = g_new0(PaeStage, 1);
 	g_autofree gchar *group = g_strdup_printf("stage:%s", name);
 	guint d = pae_policy_find_stage_default(name);
-	g_autofree gchar *days = pae_policy_get_string(cf, tenant, group, "days", pae_policy_stage_defaults[d].days);
-	g_autofree gchar *start = pae_policy_get_string(cf, tenant, group, "start", pae_policy_stage_defaults[d].start);
-	g_autofree gchar *length = pae_policy_get_string(cf, tenant, group, "length", pae_policy_stage_defaults[d].length);
+	g_autofree gchar *days =
+		pae_policy_get_string(cf, tenant, group, "days", pae_policy_stage_defaults[d].days);
+	g_autofree gchar *start = pae_policy_get_string(
+		cf, tenant, group, "start", pae_policy_stage_defaults[d].start);
+	g_autofree gchar *length = pae_policy_get_string(
+		cf, tenant, group, "length", pae_policy_stage_defaults[d].length);
 	g_autofree gchar *from = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -307,12 +318,8 @@ pae_policy_load_stage(PaeConfigFile *cf, const gchar *tenant, const gchar *name)
 					      pae_policy_stage_defaults[d].soak,
 					      366 * G_TIME_SPAN_DAY);
 	from = pae_policy_group(cf, tenant, group, "failure_threshold");
-	stage->failure_threshold = pae_config_file_get_double(cf,
-							      from,
-							      "failure_threshold",
-							      pae_policy_stage_defaults[d].threshold,
-							      0.0,
-							      1.0);
+	stage->failure_threshold = pae_config_file_get_double(
+		cf, from, "failure_threshold", pae_policy_stage_defaults[d].threshold, 0.0, 1.0);
 	return stage;
 }
 
@@ -328,20 +335,14 @@ pae_policy_load_stages(PaeConfigFile *cf, PaeTenantPolicy *policy, const gchar *
 		pae_config_file_add_problem(cf, from, "stages", "must name at least one category");
 	for (guint i = 0; names[i] != NULL; i++) {
 		if (!pae_vm_name_is_valid(names[i])) {
-			pae_config_file_add_problem(cf,
-						    from,
-						    "stages",
-						    "'%s' is not a valid category name",
-						    names[i]);
+			pae_config_file_add_problem(
+				cf, from, "stages", "'%s' is not a valid category name", names[i]);
 			continue;
 		}
 		for (guint j = 0; j < i; j++) {
 			if (g_strcmp0(names[i], names[j]) == 0)
-				pae_config_file_add_problem(cf,
-							    from,
-							    "stages",
-							    "'%s' is listed twice",
-							    names[i]);
+				pae_config_file_add_problem(
+					cf, from, "stages", "'%s' is listed twice", names[i]);
 		}
 		g_ptr_array_add(policy->stages, pae_policy_load_stage(cf, override, names[i]));
 	}
@@ -353,8 +354,10 @@ pae_policy_load_tenant(PaeConfigFile *cf, const gchar *tenant)
 	PaeTenantPolicy *policy = g_new0(PaeTenantPolicy, 1);
 	const gchar *override = g_strcmp0(tenant, PAE_POLICY_DEFAULT_TENANT) == 0 ? NULL : tenant;
 	static const gchar *const catch_up_modes[] = {"immediate", "next-window", NULL};
-	g_autofree gchar *zone_group = pae_policy_group(cf, override, "policy", "reference_timezone");
-	g_autofree gchar *absolute_group = pae_policy_group(cf, override, "policy", "absolute_patches");
+	g_autofree gchar *zone_group =
+		pae_policy_group(cf, override, "policy", "reference_timezone");
+	g_autofree gchar *absolute_group =
+		pae_policy_group(cf, override, "policy", "absolute_patches");
 	g_autofree gchar *catch_up_group = pae_policy_group(cf, override, "policy", "catch_up");
 
 	policy->tenant = g_strdup(tenant);
@@ -365,17 +368,13 @@ pae_policy_load_tenant(PaeConfigFile *cf, const gchar *tenant)
 	}
 	pae_policy_load_stages(cf, policy, override);
 	policy->reference_timezone =
-	    pae_config_file_get_timezone(cf, zone_group, "reference_timezone", "UTC");
+		pae_config_file_get_timezone(cf, zone_group, "reference_timezone", "UTC");
 	policy->absolute_patches =
-	    pae_config_file_get_string_list(cf, absolute_group, "absolute_patches", NULL);
-	policy->stage_settle = pae_policy_get_duration(cf,
-						       override,
-						       "policy",
-						       "stage_settle",
-						       G_TIME_SPAN_DAY,
-						       30 * G_TIME_SPAN_DAY);
-	policy->catch_up = (PaeCatchUpMode)
-	    pae_config_file_get_choice(cf, catch_up_group, "catch_up", catch_up_modes, 0);
+		pae_config_file_get_string_list(cf, absolute_group, "absolute_patches", NULL);
+	policy->stage_settle = pae_policy_get_duration(
+		cf, override, "policy", "stage_settle", G_TIME_SPAN_DAY, 30 * G_TIME_SPAN_DAY);
+	policy->catch_up = (PaeCatchUpMode)pae_config_file_get_choice(
+		cf, catch_up_group, "catch_up", catch_up_modes, 0);
 	return policy;
 }
 
@@ -393,12 +392,14 @@ pae_policy_expect_groups(PaeConfigFile *cf, const gchar *prefix)
 			continue;
 		rest = groups[i] + strlen(prefix);
 		if (g_str_has_prefix(rest, "severity:")) {
-			if (pae_severity_from_string(rest + strlen("severity:")) == PAE_SEVERITY_LAST)
-				pae_config_file_add_problem(cf,
-							    groups[i],
-							    NULL,
-							    "unknown severity class (critical, high, "
-							    "medium, low, unrated)");
+			if (pae_severity_from_string(rest + strlen("severity:")) ==
+			    PAE_SEVERITY_LAST)
+				pae_config_file_add_problem(
+					cf,
+					groups[i],
+					NULL,
+					"unknown severity class (critical, high, "
+					"medium, low, unrated)");
 			pae_config_file_expect_group(cf, groups[i], pae_policy_severity_keys);
 		} else if (g_str_has_prefix(rest, "stage:")) {
 			pae_config_file_expect_group(cf, groups[i], pae_policy_stage_keys);
@@ -420,7 +421,8 @@ pae_policy_find_tenants(PaeConfigFile *cf)
 			continue;
 		tenant = g_strndup(groups[i], (gsize)(slash - groups[i]));
 		if (!pae_vm_name_is_valid(tenant)) {
-			pae_config_file_add_problem(cf, groups[i], NULL, "'%s' is not a valid tenant name", tenant);
+			pae_config_file_add_problem(
+				cf, groups[i], NULL, "'%s' is not a valid tenant name", tenant);
 			continue;
 		}
 		g_hash_table_add(tenants, g_steal_pointer(&tenant));
@@ -442,10 +444,8 @@ pae_policy_load(PaeConfigFile *config)
 	GHashTableIter iter;
 	gpointer tenant;
 
-	self->tenants = g_hash_table_new_full(g_str_hash,
-					      g_str_equal,
-					      NULL,
-					      (GDestroyNotify)pae_tenant_policy_free);
+	self->tenants = g_hash_table_new_full(
+		g_str_hash, g_str_equal, NULL, (GDestroyNotify)pae_tenant_policy_free);
 	pae_policy_expect_groups(config, "");
 	g_hash_table_insert(self->tenants,
 			    (gpointer)PAE_POLICY_DEFAULT_TENANT,

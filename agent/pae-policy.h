@@ -37,7 +37,7 @@ typedef struct {
 typedef struct {
 	gchar *name; /* the category */
 	PaeWindowSpec window;
-	GTimeSpan soak;		  /* after the stage before it passed */
+	GTimeSpan soak;		   /* after the stage before it passed */
 	gdouble failure_threshold; /* failed / applied above this halts later stages */
 } PaeStage;
 

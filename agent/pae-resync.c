@@ -50,7 +50,8 @@ static PaeObservationKind
 pae_resync_state_change(const PaeVm *before, const PaeVm *after)
 {
 	if (pae_vm_state_is_active(before->state) && pae_vm_state_is_active(after->state) &&
-	    before->domain_id >= 0 && after->domain_id >= 0 && before->domain_id != after->domain_id)
+	    before->domain_id >= 0 && after->domain_id >= 0 &&
+	    before->domain_id != after->domain_id)
 		return PAE_OBSERVATION_RESTART;
 	if (before->state == after->state)
 		return PAE_OBSERVATION_IGNORED;
@@ -181,7 +182,7 @@ pae_resync_compare(GPtrArray *stored, GPtrArray *live)
 	g_autoptr(GHashTable) by_uuid = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *findings =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_resync_finding_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_resync_finding_free);
 
 	for (guint i = 0; i < stored->len; i++) {
 		PaeVm *vm = stored->pdata[i];

@@ -674,7 +674,8 @@ pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
 {
 	g_autoptr(PaeComplianceRecord) record =
 		pae_store_get_compliance(pass->ctx->store, vm->uuid, NULL);
-	g_autoptr(PaeLifecycle) lifecycle = pae_store_get_lifecycle(pass->ctx->store, vm->uuid, NULL);
+	g_autoptr(PaeLifecycle) lifecycle =
+		pae_store_get_lifecycle(pass->ctx->store, vm->uuid, NULL);
 	PaeScheduleVm *s;
 
 	if (record == NULL || record->computer_id == NULL ||

@@ -29,6 +29,9 @@ pae_scheduler_action_key(const gchar *tenant,
 			 const gchar *stamp,
 			 const gchar *agent_id);
 gchar *
-pae_scheduler_stage_prefix(const gchar *tenant, const gchar *stage, const gchar *site, const gchar *fixlet_id);
+pae_scheduler_stage_prefix(const gchar *tenant,
+			   const gchar *stage,
+			   const gchar *site,
+			   const gchar *fixlet_id);
 
 G_END_DECLS

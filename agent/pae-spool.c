@@ -24,6 +24,8 @@
 
 #include "config.h"
 
+#include "pae-spool.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -33,7 +35,6 @@
 #include <unistd.h>
 
 #include "pae-error.h"
-#include "pae-spool.h"
 
 #define PAE_SPOOL_VERSION	   "1"
 #define PAE_SPOOL_SUFFIX	   ".rec"
@@ -77,14 +78,14 @@ typedef enum {
 } PaeSpoolKey;
 
 static const gchar *const pae_spool_keys[] = {
-    [PAE_SPOOL_KEY_VERSION] = "version",
-    [PAE_SPOOL_KEY_TIME] = "time",
-    [PAE_SPOOL_KEY_PID] = "pid",
-    [PAE_SPOOL_KEY_OPERATION] = "operation",
-    [PAE_SPOOL_KEY_SUB_OPERATION] = "sub_operation",
-    [PAE_SPOOL_KEY_EXTRA] = "extra",
-    [PAE_SPOOL_KEY_NAME] = "name",
-    [PAE_SPOOL_KEY_UUID] = "uuid",
+	[PAE_SPOOL_KEY_VERSION] = "version",
+	[PAE_SPOOL_KEY_TIME] = "time",
+	[PAE_SPOOL_KEY_PID] = "pid",
+	[PAE_SPOOL_KEY_OPERATION] = "operation",
+	[PAE_SPOOL_KEY_SUB_OPERATION] = "sub_operation",
+	[PAE_SPOOL_KEY_EXTRA] = "extra",
+	[PAE_SPOOL_KEY_NAME] = "name",
+	[PAE_SPOOL_KEY_UUID] = "uuid",
 };
 
 static gboolean
@@ -265,11 +266,11 @@ pae_spool_decode_all(gchar **values, PaeSpoolStrings *strings, GError **error)
 		PaeSpoolKey key;
 		gchar **into;
 	} fields[] = {
-	    {PAE_SPOOL_KEY_OPERATION, &strings->operation},
-	    {PAE_SPOOL_KEY_SUB_OPERATION, &strings->sub_operation},
-	    {PAE_SPOOL_KEY_EXTRA, &strings->extra},
-	    {PAE_SPOOL_KEY_NAME, &strings->name},
-	    {PAE_SPOOL_KEY_UUID, &strings->uuid},
+		{PAE_SPOOL_KEY_OPERATION, &strings->operation},
+		{PAE_SPOOL_KEY_SUB_OPERATION, &strings->sub_operation},
+		{PAE_SPOOL_KEY_EXTRA, &strings->extra},
+		{PAE_SPOOL_KEY_NAME, &strings->name},
+		{PAE_SPOOL_KEY_UUID, &strings->uuid},
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
@@ -315,10 +316,8 @@ pae_spool_parse_values(gchar **values, GError **error)
 		g_set_error(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "uuid: not a UUID");
 		return NULL;
 	}
-	trigger = pae_trigger_new(PAE_TRIGGER_HOOK,
-				  uuid,
-				  strings.name[0] != '\0' ? strings.name : NULL,
-				  real_usec);
+	trigger = pae_trigger_new(
+		PAE_TRIGGER_HOOK, uuid, strings.name[0] != '\0' ? strings.name : NULL, real_usec);
 	trigger->operation = g_steal_pointer(&strings.operation);
 	trigger->sub_operation = g_steal_pointer(&strings.sub_operation);
 	pae_spool_strings_clear(&strings);

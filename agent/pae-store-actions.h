@@ -23,10 +23,7 @@ pae_store_list_actions_for_plan(PaeStore *self, const gchar *plan_key, GError **
 gboolean
 pae_store_update_action(PaeStore *self, PaeAction *action, GError **error);
 gboolean
-pae_store_update_target(PaeStore *self,
-			const gchar *key,
-			PaeActionTarget *target,
-			GError **error);
+pae_store_update_target(PaeStore *self, const gchar *key, PaeActionTarget *target, GError **error);
 gint64
 pae_store_count_actions(PaeStore *self, PaeActionState state, GError **error);
 

@@ -16,8 +16,9 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-changes.h"
+
+#include "pae-error.h"
 
 #define PAE_STORE_CHANGE_COLUMNS                                                                   \
 	"change_id, correlation_id, state, summary, description, tenant, category, "               \

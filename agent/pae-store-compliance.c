@@ -7,8 +7,9 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-compliance.h"
+
+#include "pae-error.h"
 
 PaeComplianceRecord *
 pae_compliance_record_new(const gchar *vm_uuid)
@@ -51,12 +52,13 @@ pae_store_put_computers(PaeStore *self, GPtrArray *computers, PaeTime now, GErro
 	g_autoptr(sqlite3_stmt) upsert = NULL;
 	g_autoptr(sqlite3_stmt) gone = NULL;
 
-	upsert = pae_store_prepare(self,
-				   "INSERT INTO computers (computer_id, name, vm_uuid, last_report_us, "
-				   "first_seen_us, last_seen_us, gone_us) VALUES (?1, ?2, ?3, ?4, ?5, "
-				   "?5, NULL) ON CONFLICT(computer_id) DO UPDATE SET name = ?2, "
-				   "vm_uuid = ?3, last_report_us = ?4, last_seen_us = ?5, gone_us = NULL",
-				   error);
+	upsert = pae_store_prepare(
+		self,
+		"INSERT INTO computers (computer_id, name, vm_uuid, last_report_us, "
+		"first_seen_us, last_seen_us, gone_us) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"?5, NULL) ON CONFLICT(computer_id) DO UPDATE SET name = ?2, "
+		"vm_uuid = ?3, last_report_us = ?4, last_seen_us = ?5, gone_us = NULL",
+		error);
 	if (upsert == NULL)
 		return FALSE;
 	for (guint i = 0; i < computers->len; i++) {
@@ -161,13 +163,13 @@ pae_store_distrust_reports(PaeStore *self, const gchar *vm_uuid, PaeTime after, 
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(
-	    self,
-	    "INSERT INTO compliance (vm_uuid, state, trust_after_us, checked_us) "
-	    "VALUES (?1, 'stale', ?2, ?2) ON CONFLICT(vm_uuid) DO UPDATE SET "
-	    "trust_after_us = MAX(trust_after_us, ?2), "
-	    "state = CASE WHEN state IN ('compliant', 'non-compliant') AND "
-	    "COALESCE(report_us, 0) <= ?2 THEN 'stale' ELSE state END",
-	    error);
+		self,
+		"INSERT INTO compliance (vm_uuid, state, trust_after_us, checked_us) "
+		"VALUES (?1, 'stale', ?2, ?2) ON CONFLICT(vm_uuid) DO UPDATE SET "
+		"trust_after_us = MAX(trust_after_us, ?2), "
+		"state = CASE WHEN state IN ('compliant', 'non-compliant') AND "
+		"COALESCE(report_us, 0) <= ?2 THEN 'stale' ELSE state END",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, vm_uuid);
@@ -180,7 +182,7 @@ pae_store_list_compliance(PaeStore *self, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) records =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_compliance_record_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_compliance_record_free);
 	gint rc;
 
 	stmt = pae_store_prepare(self,
@@ -258,20 +260,18 @@ pae_store_list_known_patches(PaeStore *self, GError **error)
  * Keeps when each patch was first seen missing; forgets the ones fixed.
  */
 gboolean
-pae_store_replace_missing(PaeStore *self,
-			  const gchar *vm_uuid,
-			  GPtrArray *refs,
-			  PaeTime now,
-			  GError **error)
+pae_store_replace_missing(
+	PaeStore *self, const gchar *vm_uuid, GPtrArray *refs, PaeTime now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) upsert = NULL;
 	g_autoptr(sqlite3_stmt) forget = NULL;
 
-	upsert = pae_store_prepare(self,
-				   "INSERT INTO missing_patches (vm_uuid, site, fixlet_id, "
-				   "first_seen_us, last_seen_us) VALUES (?1, ?2, ?3, ?4, ?4) "
-				   "ON CONFLICT(vm_uuid, site, fixlet_id) DO UPDATE SET last_seen_us = ?4",
-				   error);
+	upsert = pae_store_prepare(
+		self,
+		"INSERT INTO missing_patches (vm_uuid, site, fixlet_id, "
+		"first_seen_us, last_seen_us) VALUES (?1, ?2, ?3, ?4, ?4) "
+		"ON CONFLICT(vm_uuid, site, fixlet_id) DO UPDATE SET last_seen_us = ?4",
+		error);
 	if (upsert == NULL)
 		return FALSE;
 	for (guint i = 0; i < refs->len; i++) {
@@ -283,9 +283,10 @@ pae_store_replace_missing(PaeStore *self,
 		if (!pae_store_step_done(self, upsert, error))
 			return FALSE;
 	}
-	forget = pae_store_prepare(self,
-				   "DELETE FROM missing_patches WHERE vm_uuid = ?1 AND last_seen_us < ?2",
-				   error);
+	forget = pae_store_prepare(
+		self,
+		"DELETE FROM missing_patches WHERE vm_uuid = ?1 AND last_seen_us < ?2",
+		error);
 	if (forget == NULL)
 		return FALSE;
 	pae_store_bind_text(forget, 1, vm_uuid);
@@ -325,17 +326,17 @@ pae_store_list_missing_by_patch(PaeStore *self, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) missing =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
 	gint rc;
 
 	stmt = pae_store_prepare(
-	    self,
-	    "SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, p.release_us, "
-	    "p.cves, MIN(m.first_seen_us), group_concat(m.vm_uuid, ',') FROM missing_patches m "
-	    "JOIN vms v ON v.uuid = m.vm_uuid AND v.retired_us IS NULL "
-	    "LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
-	    "GROUP BY m.site, m.fixlet_id ORDER BY p.release_us, m.site, m.fixlet_id",
-	    error);
+		self,
+		"SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, p.release_us, "
+		"p.cves, MIN(m.first_seen_us), group_concat(m.vm_uuid, ',') FROM missing_patches m "
+		"JOIN vms v ON v.uuid = m.vm_uuid AND v.retired_us IS NULL "
+		"LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
+		"GROUP BY m.site, m.fixlet_id ORDER BY p.release_us, m.site, m.fixlet_id",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1) {
@@ -360,15 +361,16 @@ pae_store_list_missing(PaeStore *self, const gchar *vm_uuid, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) missing =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_missing_patch_free);
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, "
-				 "p.release_us, p.cves, m.first_seen_us FROM missing_patches m "
-				 "LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
-				 "WHERE m.vm_uuid = ?1 ORDER BY p.release_us, m.site, m.fixlet_id",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT m.site, m.fixlet_id, p.name, p.source_severity, p.category, "
+		"p.release_us, p.cves, m.first_seen_us FROM missing_patches m "
+		"LEFT JOIN patches p ON p.site = m.site AND p.fixlet_id = m.fixlet_id "
+		"WHERE m.vm_uuid = ?1 ORDER BY p.release_us, m.site, m.fixlet_id",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, vm_uuid);

@@ -56,11 +56,8 @@ gchar *
 pae_store_patch_key(const gchar *site, const gchar *fixlet_id);
 
 gboolean
-pae_store_replace_missing(PaeStore *self,
-			  const gchar *vm_uuid,
-			  GPtrArray *refs,
-			  PaeTime now,
-			  GError **error);
+pae_store_replace_missing(
+	PaeStore *self, const gchar *vm_uuid, GPtrArray *refs, PaeTime now, GError **error);
 GPtrArray *
 pae_store_list_missing(PaeStore *self, const gchar *vm_uuid, GError **error);
 GPtrArray *

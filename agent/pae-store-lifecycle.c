@@ -7,8 +7,9 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-lifecycle.h"
+
+#include "pae-error.h"
 
 #define PAE_STORE_LIFECYCLE_COLUMNS                                                                \
 	"vm_uuid, state, since_us, deadline_us, action_key, ready_us, patch_level, handover_us, "  \
@@ -17,9 +18,10 @@
 static PaeLifecycle *
 pae_store_lifecycle_from_row(sqlite3_stmt *stmt)
 {
-	PaeLifecycle *lc = pae_lifecycle_new(pae_store_column_text(stmt, 0),
-					     pae_lifecycle_state_from_string(pae_store_column_text(stmt, 1)),
-					     sqlite3_column_int64(stmt, 2));
+	PaeLifecycle *lc =
+		pae_lifecycle_new(pae_store_column_text(stmt, 0),
+				  pae_lifecycle_state_from_string(pae_store_column_text(stmt, 1)),
+				  sqlite3_column_int64(stmt, 2));
 	lc->deadline = sqlite3_column_int64(stmt, 3);
 	lc->action_key = g_strdup(pae_store_column_text(stmt, 4));
 	lc->ready = sqlite3_column_int64(stmt, 5);
@@ -42,7 +44,8 @@ pae_store_get_lifecycle(PaeStore *self, const gchar *vm_uuid, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_LIFECYCLE_COLUMNS " FROM lifecycle WHERE vm_uuid = ?1",
+				 "SELECT " PAE_STORE_LIFECYCLE_COLUMNS
+				 " FROM lifecycle WHERE vm_uuid = ?1",
 				 error);
 	if (stmt == NULL)
 		return NULL;
@@ -58,7 +61,8 @@ pae_store_put_lifecycle(PaeStore *self, const PaeLifecycle *lc, GError **error)
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(self,
-				 "INSERT OR REPLACE INTO lifecycle (" PAE_STORE_LIFECYCLE_COLUMNS ") "
+				 "INSERT OR REPLACE INTO lifecycle (" PAE_STORE_LIFECYCLE_COLUMNS
+				 ") "
 				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 				 error);
 	if (stmt == NULL)
@@ -87,14 +91,16 @@ GPtrArray *
 pae_store_list_lifecycle_work(PaeStore *self, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
-	g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pae_lifecycle_free);
+	g_autoptr(GPtrArray) list =
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_lifecycle_free);
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_LIFECYCLE_COLUMNS " FROM lifecycle WHERE state IN "
-				 "('provisioning', 'rebaselining', 'catching-up') OR handover_pending = 1 "
-				 "ORDER BY since_us, vm_uuid",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"SELECT " PAE_STORE_LIFECYCLE_COLUMNS " FROM lifecycle WHERE state IN "
+		"('provisioning', 'rebaselining', 'catching-up') OR handover_pending = 1 "
+		"ORDER BY since_us, vm_uuid",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1)

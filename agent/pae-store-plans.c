@@ -594,11 +594,8 @@ pae_store_resolve_incident(
  * Returns: how many were closed, -1 on error
  */
 gint
-pae_store_resolve_vm_incidents(PaeStore *self,
-			       const gchar *vm_uuid,
-			       const gchar *resolution,
-			       PaeTime now,
-			       GError **error)
+pae_store_resolve_vm_incidents(
+	PaeStore *self, const gchar *vm_uuid, const gchar *resolution, PaeTime now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 

@@ -82,11 +82,8 @@ gboolean
 pae_store_resolve_incident(
 	PaeStore *self, const gchar *subject, const gchar *resolution, PaeTime now, GError **error);
 gint
-pae_store_resolve_vm_incidents(PaeStore *self,
-			       const gchar *vm_uuid,
-			       const gchar *resolution,
-			       PaeTime now,
-			       GError **error);
+pae_store_resolve_vm_incidents(
+	PaeStore *self, const gchar *vm_uuid, const gchar *resolution, PaeTime now, GError **error);
 GPtrArray *
 pae_store_list_incidents(PaeStore *self, gboolean open_only, guint limit, GError **error);
 GPtrArray *

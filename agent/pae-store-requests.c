@@ -11,8 +11,9 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-requests.h"
+
+#include "pae-error.h"
 
 void
 pae_request_free(PaeRequest *request)
@@ -72,17 +73,17 @@ pae_store_list_requests(PaeStore *self, gboolean pending_only, guint limit, GErr
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	g_autoptr(GPtrArray) requests =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_request_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_request_free);
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 pending_only
-				     ? "SELECT id, kind, vm_uuid, argument, requester, requested_us, "
-				       "handled_us, result FROM requests WHERE handled_us IS NULL "
-				       "ORDER BY id LIMIT ?1"
-				     : "SELECT id, kind, vm_uuid, argument, requester, requested_us, "
-				       "handled_us, result FROM requests ORDER BY id DESC LIMIT ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		pending_only ? "SELECT id, kind, vm_uuid, argument, requester, requested_us, "
+			       "handled_us, result FROM requests WHERE handled_us IS NULL "
+			       "ORDER BY id LIMIT ?1"
+			     : "SELECT id, kind, vm_uuid, argument, requester, requested_us, "
+			       "handled_us, result FROM requests ORDER BY id DESC LIMIT ?1",
+		error);
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, limit);
@@ -104,13 +105,13 @@ pae_store_list_requests(PaeStore *self, gboolean pending_only, guint limit, GErr
 }
 
 gboolean
-pae_store_finish_request(PaeStore *self, gint64 id, const gchar *result, PaeTime now, GError **error)
+pae_store_finish_request(
+	PaeStore *self, gint64 id, const gchar *result, PaeTime now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "UPDATE requests SET handled_us = ?2, result = ?3 WHERE id = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self, "UPDATE requests SET handled_us = ?2, result = ?3 WHERE id = ?1", error);
 	if (stmt == NULL)
 		return FALSE;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -124,11 +125,12 @@ pae_store_begin_pass(PaeStore *self, const gchar *name, PaeTime now, GError **er
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO passes (name, started_us, runs) VALUES (?1, ?2, 1) "
-				 "ON CONFLICT(name) DO UPDATE SET started_us = ?2, finished_us = NULL, "
-				 "runs = runs + 1",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO passes (name, started_us, runs) VALUES (?1, ?2, 1) "
+		"ON CONFLICT(name) DO UPDATE SET started_us = ?2, finished_us = NULL, "
+		"runs = runs + 1",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, name);

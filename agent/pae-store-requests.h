@@ -47,7 +47,8 @@ pae_store_add_request(PaeStore *self,
 GPtrArray *
 pae_store_list_requests(PaeStore *self, gboolean pending_only, guint limit, GError **error);
 gboolean
-pae_store_finish_request(PaeStore *self, gint64 id, const gchar *result, PaeTime now, GError **error);
+pae_store_finish_request(
+	PaeStore *self, gint64 id, const gchar *result, PaeTime now, GError **error);
 
 gboolean
 pae_store_begin_pass(PaeStore *self, const gchar *name, PaeTime now, GError **error);

@@ -7,8 +7,9 @@
 
 #include "config.h"
 
-#include "pae-error.h"
 #include "pae-store-vms.h"
+
+#include "pae-error.h"
 
 #define PAE_STORE_VM_COLUMNS                                                                       \
 	"uuid, name, tenant, category, timezone, timezone_source, state, domain_id, persistent, "  \
@@ -45,9 +46,8 @@ pae_store_get_vm(PaeStore *self, const gchar *uuid, gchar **last_event, GError *
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 	gint rc;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT " PAE_STORE_VM_COLUMNS " FROM vms WHERE uuid = ?1",
-				 error);
+	stmt = pae_store_prepare(
+		self, "SELECT " PAE_STORE_VM_COLUMNS " FROM vms WHERE uuid = ?1", error);
 	if (stmt == NULL)
 		return NULL;
 	pae_store_bind_text(stmt, 1, uuid);
@@ -110,13 +110,13 @@ pae_store_put_vm(PaeStore *self, const PaeVm *vm, const gchar *last_event, GErro
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
 	stmt = pae_store_prepare(
-	    self,
-	    "INSERT INTO vms (" PAE_STORE_VM_COLUMNS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
-	    "ON CONFLICT(uuid) DO UPDATE SET name = ?2, tenant = ?3, category = ?4, "
-	    "timezone = ?5, timezone_source = ?6, state = ?7, domain_id = ?8, persistent = ?9, "
-	    "current_snapshot = ?10, last_event = ?11, last_seen_us = ?13, retired_us = ?14",
-	    error);
+		self,
+		"INSERT INTO vms (" PAE_STORE_VM_COLUMNS ") "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+		"ON CONFLICT(uuid) DO UPDATE SET name = ?2, tenant = ?3, category = ?4, "
+		"timezone = ?5, timezone_source = ?6, state = ?7, domain_id = ?8, persistent = ?9, "
+		"current_snapshot = ?10, last_event = ?11, last_seen_us = ?13, retired_us = ?14",
+		error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, vm->uuid);
@@ -177,10 +177,11 @@ pae_store_add_history(PaeStore *self, PaeHistoryEntry *entry, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "INSERT INTO history (vm_uuid, at_us, source, kind, event, detail, "
-				 "facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				 error);
+	stmt = pae_store_prepare(
+		self,
+		"INSERT INTO history (vm_uuid, at_us, source, kind, event, detail, "
+		"facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		error);
 	if (stmt == NULL)
 		return 0;
 	pae_store_bind_text(stmt, 1, entry->vm_uuid);
@@ -200,10 +201,10 @@ static PaeHistoryEntry *
 pae_store_history_from_row(sqlite3_stmt *stmt)
 {
 	PaeHistoryEntry *entry =
-	    pae_history_entry_new(pae_store_column_text(stmt, 1),
-				  sqlite3_column_int64(stmt, 2),
-				  pae_source_from_string(pae_store_column_text(stmt, 3)),
-				  pae_store_column_text(stmt, 4));
+		pae_history_entry_new(pae_store_column_text(stmt, 1),
+				      sqlite3_column_int64(stmt, 2),
+				      pae_source_from_string(pae_store_column_text(stmt, 3)),
+				      pae_store_column_text(stmt, 4));
 	entry->id = sqlite3_column_int64(stmt, 0);
 	entry->event = g_strdup(pae_store_column_text(stmt, 5));
 	entry->detail = g_strdup(pae_store_column_text(stmt, 6));
@@ -215,7 +216,7 @@ static GPtrArray *
 pae_store_collect_history(PaeStore *self, sqlite3_stmt *stmt, GError **error)
 {
 	g_autoptr(GPtrArray) entries =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_history_entry_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_history_entry_free);
 	gint rc;
 
 	while ((rc = pae_store_step_row(self, stmt, error)) == 1)
@@ -232,11 +233,8 @@ pae_store_collect_history(PaeStore *self, sqlite3_stmt *stmt, GError **error)
  * @limit: at most this many, oldest first
  */
 GPtrArray *
-pae_store_list_history(PaeStore *self,
-		       const gchar *vm_uuid,
-		       gint64 after_id,
-		       guint limit,
-		       GError **error)
+pae_store_list_history(
+	PaeStore *self, const gchar *vm_uuid, gint64 after_id, guint limit, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -278,7 +276,8 @@ pae_store_list_history_recent(PaeStore *self, const gchar *vm_uuid, guint limit,
 gint64
 pae_store_get_history_last_id(PaeStore *self, GError **error)
 {
-	g_autoptr(sqlite3_stmt) stmt = pae_store_prepare(self, "SELECT MAX(id) FROM history", error);
+	g_autoptr(sqlite3_stmt) stmt =
+		pae_store_prepare(self, "SELECT MAX(id) FROM history", error);
 	if (stmt == NULL || pae_store_step_row(self, stmt, error) != 1)
 		return -1;
 	return sqlite3_column_int64(stmt, 0);

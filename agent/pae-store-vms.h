@@ -23,11 +23,8 @@ pae_store_list_vms(PaeStore *self, gboolean include_retired, GError **error);
 gint64
 pae_store_add_history(PaeStore *self, PaeHistoryEntry *entry, GError **error);
 GPtrArray *
-pae_store_list_history(PaeStore *self,
-		       const gchar *vm_uuid,
-		       gint64 after_id,
-		       guint limit,
-		       GError **error);
+pae_store_list_history(
+	PaeStore *self, const gchar *vm_uuid, gint64 after_id, guint limit, GError **error);
 GPtrArray *
 pae_store_list_history_recent(PaeStore *self, const gchar *vm_uuid, guint limit, GError **error);
 gint64

@@ -15,12 +15,13 @@
 
 #include "config.h"
 
+#include "pae-store.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 
 #include "pae-error.h"
 #include "pae-store-schema.h"
-#include "pae-store.h"
 
 #define PAE_STORE_BUSY_TIMEOUT_MS 10000
 
@@ -352,8 +353,7 @@ pae_store_open_raw(const gchar *path, PaeStoreOpenFlags flags, GError **error)
 		}
 		open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	}
-	if (sqlite3_open_v2(path, &self->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &self->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		g_set_error(error,
 			    PAE_ERROR,
 			    PAE_ERROR_STORE,
@@ -393,8 +393,8 @@ pae_store_open(const gchar *path, PaeStoreOpenFlags flags, GError **error)
 				    self->version,
 				    pae_store_schema_get_latest(),
 				    self->version < pae_store_schema_get_latest()
-					? " (start pae-agent once to migrate it)"
-					: "");
+					    ? " (start pae-agent once to migrate it)"
+					    : "");
 			return NULL;
 		}
 		return g_steal_pointer(&self);

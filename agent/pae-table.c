@@ -78,7 +78,8 @@ pae_table_to_string(PaeTable *self)
 		for (guint c = 0; c < self->columns; c++) {
 			g_string_append(out, row[c]);
 			if (c + 1 < self->columns) {
-				for (glong pad = g_utf8_strlen(row[c], -1); pad < widths[c] + 2; pad++)
+				for (glong pad = g_utf8_strlen(row[c], -1); pad < widths[c] + 2;
+				     pad++)
 					g_string_append_c(out, ' ');
 			}
 		}

@@ -23,9 +23,8 @@ pae_vm_json_write_facts(PaeJson *json, const PaeVm *vm)
 	pae_json_member_string(json, "tenant", vm->tenant);
 	pae_json_member_string(json, "category", vm->category);
 	pae_json_member_string(json, "timezone", vm->timezone);
-	pae_json_member_string(json,
-			       "timezone_source",
-			       pae_timezone_source_to_string(vm->timezone_source));
+	pae_json_member_string(
+		json, "timezone_source", pae_timezone_source_to_string(vm->timezone_source));
 	pae_json_member_string(json, "state", pae_vm_state_to_string(vm->state));
 	pae_json_member_int(json, "domain_id", vm->domain_id);
 	pae_json_member_boolean(json, "persistent", vm->persistent);

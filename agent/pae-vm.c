@@ -5,22 +5,22 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "pae-vm.h"
 
+#include <string.h>
+
 static const gchar *const pae_vm_state_names[] = {
-    [PAE_VM_STATE_UNKNOWN] = "unknown",
-    [PAE_VM_STATE_RUNNING] = "running",
-    [PAE_VM_STATE_BLOCKED] = "blocked",
-    [PAE_VM_STATE_PAUSED] = "paused",
-    [PAE_VM_STATE_SHUTDOWN] = "shutdown",
-    [PAE_VM_STATE_SHUTOFF] = "shutoff",
-    [PAE_VM_STATE_CRASHED] = "crashed",
-    [PAE_VM_STATE_PMSUSPENDED] = "pmsuspended",
-    [PAE_VM_STATE_SAVED] = "saved",
-    [PAE_VM_STATE_UNDEFINED] = "undefined",
-    [PAE_VM_STATE_MIGRATED] = "migrated",
+	[PAE_VM_STATE_UNKNOWN] = "unknown",
+	[PAE_VM_STATE_RUNNING] = "running",
+	[PAE_VM_STATE_BLOCKED] = "blocked",
+	[PAE_VM_STATE_PAUSED] = "paused",
+	[PAE_VM_STATE_SHUTDOWN] = "shutdown",
+	[PAE_VM_STATE_SHUTOFF] = "shutoff",
+	[PAE_VM_STATE_CRASHED] = "crashed",
+	[PAE_VM_STATE_PMSUSPENDED] = "pmsuspended",
+	[PAE_VM_STATE_SAVED] = "saved",
+	[PAE_VM_STATE_UNDEFINED] = "undefined",
+	[PAE_VM_STATE_MIGRATED] = "migrated",
 };
 
 PaeVm *

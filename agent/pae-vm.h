@@ -10,9 +10,9 @@
 G_BEGIN_DECLS
 
 /* the pae metadata namespaces in a domain's <metadata> */
-#define PAE_VM_METADATA_URI	 "urn:x-pae:vm:1"
-#define PAE_VM_METADATA_PREFIX	 "pae"
-#define PAE_HANDOVER_METADATA_URI "urn:x-pae:handover:1"
+#define PAE_VM_METADATA_URI	     "urn:x-pae:vm:1"
+#define PAE_VM_METADATA_PREFIX	     "pae"
+#define PAE_HANDOVER_METADATA_URI    "urn:x-pae:handover:1"
 #define PAE_HANDOVER_METADATA_PREFIX "paeh"
 
 typedef enum {
@@ -47,7 +47,7 @@ typedef struct {
 	gint domain_id; /* -1 when not running */
 	gboolean persistent;
 	gchar *current_snapshot; /* nullable */
-	gchar *snapshot_parent; /* of current_snapshot; read from libvirt, not stored */
+	gchar *snapshot_parent;	 /* of current_snapshot; read from libvirt, not stored */
 	PaeTime first_seen;
 	PaeTime last_seen;
 	PaeTime retired; /* 0 while the VM lives on this controller */

@@ -13,11 +13,12 @@
 
 #include "config.h"
 
+#include "pae-xml.h"
+
 #include <libxml/parser.h>
 #include <string.h>
 
 #include "pae-error.h"
-#include "pae-xml.h"
 
 static void
 pae_xml_silence(void *ctx, const char *msg, ...)
@@ -39,14 +40,15 @@ pae_xml_parse(const gchar *data, gsize len, gsize max_len, GError **error)
 {
 	g_autoptr(xmlDoc) doc = NULL;
 	const xmlError *last;
-	const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
-			    XML_PARSE_NOERROR;
+	const int options =
+		XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
 
 	if (len > max_len) {
 		g_set_error(error,
 			    PAE_ERROR,
 			    PAE_ERROR_TOO_LARGE,
-			    "document of %" G_GSIZE_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT,
+			    "document of %" G_GSIZE_FORMAT
+			    " bytes is over the limit of %" G_GSIZE_FORMAT,
 			    len,
 			    max_len);
 		return NULL;
@@ -62,7 +64,7 @@ pae_xml_parse(const gchar *data, gsize len, gsize max_len, GError **error)
 		g_autofree gchar *message = NULL;
 		last = xmlGetLastError();
 		message = g_strdup(last != NULL && last->message != NULL ? last->message
-									: "cannot parse");
+									 : "cannot parse");
 		g_set_error(error,
 			    PAE_ERROR,
 			    PAE_ERROR_INVALID_DATA,
@@ -78,7 +80,8 @@ pae_xml_parse(const gchar *data, gsize len, gsize max_len, GError **error)
 		return NULL;
 	}
 	if (xmlDocGetRootElement(doc) == NULL) {
-		g_set_error_literal(error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "document has no root");
+		g_set_error_literal(
+			error, PAE_ERROR, PAE_ERROR_INVALID_DATA, "document has no root");
 		return NULL;
 	}
 	return g_steal_pointer(&doc);

@@ -20,23 +20,54 @@
 #include "pae-log.h"
 
 static const PaeCtlCommand pae_ctl_commands[] = {
-    {"vms", "[--all]", "list the VMs on this controller", pae_ctl_cmd_vms, FALSE},
-    {"vm", "UUID|NAME", "show a VM's facts, compliance, actions and history", pae_ctl_cmd_vm, FALSE},
-    {"status", "", "compliance and actions in total, the last passes", pae_ctl_cmd_status, FALSE},
-    {"patches", "[UUID|NAME]", "patches missing here, or on one VM", pae_ctl_cmd_patches, FALSE},
-    {"reconcile", "[--wait]", "ask the agent to reconcile now", pae_ctl_cmd_reconcile, TRUE},
-    {"check", "[--wait]", "ask the agent to poll open actions now", pae_ctl_cmd_check, TRUE},
-    {"baseline", "UUID|NAME [--wait]", "apply everything a VM misses, now", pae_ctl_cmd_baseline, TRUE},
-    {"change", "list|show|approve|reject", "changes; the agent sees approvals at its next cycle",
-     pae_ctl_cmd_change, TRUE},
-    {"plan", "[--all] [UUID|NAME|KEY]", "the windows to come; a VM's in its time and UTC",
-     pae_ctl_cmd_plan, FALSE},
-    {"exception", "add|list|remove", "a customer's exclusions, deferrals and freezes",
-     pae_ctl_cmd_exception, TRUE},
-    {"incidents", "[--all]", "what automation could not do: open incidents", pae_ctl_cmd_incidents,
-     FALSE},
-    {"history", "UUID|NAME [--all]", "a VM's lifecycle: what happened to it, what was decided",
-     pae_ctl_cmd_history, FALSE},
+	{"vms", "[--all]", "list the VMs on this controller", pae_ctl_cmd_vms, FALSE},
+	{"vm",
+	 "UUID|NAME",
+	 "show a VM's facts, compliance, actions and history",
+	 pae_ctl_cmd_vm,
+	 FALSE},
+	{"status",
+	 "",
+	 "compliance and actions in total, the last passes",
+	 pae_ctl_cmd_status,
+	 FALSE},
+	{"patches",
+	 "[UUID|NAME]",
+	 "patches missing here, or on one VM",
+	 pae_ctl_cmd_patches,
+	 FALSE},
+	{"reconcile", "[--wait]", "ask the agent to reconcile now", pae_ctl_cmd_reconcile, TRUE},
+	{"check", "[--wait]", "ask the agent to poll open actions now", pae_ctl_cmd_check, TRUE},
+	{"baseline",
+	 "UUID|NAME [--wait]",
+	 "apply everything a VM misses, now",
+	 pae_ctl_cmd_baseline,
+	 TRUE},
+	{"change",
+	 "list|show|approve|reject",
+	 "changes; the agent sees approvals at its next cycle",
+	 pae_ctl_cmd_change,
+	 TRUE},
+	{"plan",
+	 "[--all] [UUID|NAME|KEY]",
+	 "the windows to come; a VM's in its time and UTC",
+	 pae_ctl_cmd_plan,
+	 FALSE},
+	{"exception",
+	 "add|list|remove",
+	 "a customer's exclusions, deferrals and freezes",
+	 pae_ctl_cmd_exception,
+	 TRUE},
+	{"incidents",
+	 "[--all]",
+	 "what automation could not do: open incidents",
+	 pae_ctl_cmd_incidents,
+	 FALSE},
+	{"history",
+	 "UUID|NAME [--all]",
+	 "a VM's lifecycle: what happened to it, what was decided",
+	 pae_ctl_cmd_history,
+	 FALSE},
 };
 
 static const PaeCtlCommand *
@@ -54,8 +85,8 @@ pae_ctl_describe_commands(void)
 {
 	GString *text = g_string_new("Commands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(pae_ctl_commands); i++) {
-		g_autofree gchar *usage =
-		    g_strdup_printf("%s %s", pae_ctl_commands[i].name, pae_ctl_commands[i].arguments);
+		g_autofree gchar *usage = g_strdup_printf(
+			"%s %s", pae_ctl_commands[i].name, pae_ctl_commands[i].arguments);
 		g_string_append_printf(text, "  %-32s %s\n", usage, pae_ctl_commands[i].summary);
 	}
 	return g_string_free(text, FALSE);
@@ -79,9 +110,8 @@ pae_ctl_open(PaeCtl *ctl,
 		g_printerr("warning: %s\n", config_error->message);
 	if (database == NULL)
 		database = ctl->config->database;
-	ctl->store = pae_store_open(database,
-				    writes ? PAE_STORE_OPEN_DEFAULT : PAE_STORE_OPEN_READ_ONLY,
-				    error);
+	ctl->store = pae_store_open(
+		database, writes ? PAE_STORE_OPEN_DEFAULT : PAE_STORE_OPEN_READ_ONLY, error);
 	return ctl->store != NULL;
 }
 
@@ -98,12 +128,22 @@ main(int argc, char *argv[])
 	PaeCtl ctl = {0};
 	gboolean ok;
 	const GOptionEntry entries[] = {
-	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-	     "Configuration file (default " PAE_DEFAULT_CONFIG_PATH ")", "FILE"},
-	    {"database", 0, 0, G_OPTION_ARG_FILENAME, &database,
-	     "Database file (default: from the configuration)", "FILE"},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (see paectl(1))", NULL},
-	    {NULL},
+		{"config",
+		 'c',
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &config_path,
+		 "Configuration file (default " PAE_DEFAULT_CONFIG_PATH ")",
+		 "FILE"},
+		{"database",
+		 0,
+		 0,
+		 G_OPTION_ARG_FILENAME,
+		 &database,
+		 "Database file (default: from the configuration)",
+		 "FILE"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (see paectl(1))", NULL},
+		{NULL},
 	};
 
 	setlocale(LC_ALL, "");

@@ -5,10 +5,10 @@
  */
 #include "config.h"
 
+#include "pae-test-util.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-
-#include "pae-test-util.h"
 
 gchar *
 pae_test_make_tmpdir(void)

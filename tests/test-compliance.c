@@ -30,7 +30,7 @@ static void
 test_mapping_newest_report_wins_func(void **state)
 {
 	g_autoptr(GPtrArray) computers =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
 	g_autoptr(GHashTable) mappings = NULL;
 	PaeMapping *a;
 	PaeMapping *b;
@@ -58,14 +58,14 @@ static void
 test_mapping_tie_func(void **state)
 {
 	g_autoptr(GPtrArray) computers =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
+		g_ptr_array_new_with_free_func((GDestroyNotify)pae_computer_free);
 	g_autoptr(GHashTable) mappings = NULL;
 
 	g_ptr_array_add(computers, computer("1000", VM_A, 50));
 	g_ptr_array_add(computers, computer("999", VM_A, 50));
 	mappings = pae_mapping_build(computers);
-	assert_string_equal(((PaeMapping *)g_hash_table_lookup(mappings, VM_A))->computer->computer_id,
-			    "1000");
+	assert_string_equal(
+		((PaeMapping *)g_hash_table_lookup(mappings, VM_A))->computer->computer_id, "1000");
 }
 
 static void
@@ -77,19 +77,35 @@ test_compliance_states_func(void **state)
 		PaeTime now;
 		PaeComplianceState expect;
 	} cases[] = {
-	    {"new VM, no computer yet", {FALSE, 0, 0, 1000, 600, 0}, 1500, PAE_COMPLIANCE_PENDING},
-	    {"no computer after the grace", {FALSE, 0, 0, 1000, 600, 0}, 1600, PAE_COMPLIANCE_UNMANAGED},
-	    {"a fresh report, nothing relevant", {TRUE, 2000, 0, 1000, 600, 0}, 2100,
-	     PAE_COMPLIANCE_COMPLIANT},
-	    {"a fresh report with patches", {TRUE, 2000, 0, 1000, 600, 3}, 2100,
-	     PAE_COMPLIANCE_NON_COMPLIANT},
-	    {"a report older than a revert", {TRUE, 2000, 2500, 1000, 600, 0}, 2600,
-	     PAE_COMPLIANCE_STALE},
-	    {"a report at the revert instant is not newer", {TRUE, 2500, 2500, 1000, 600, 0}, 2600,
-	     PAE_COMPLIANCE_STALE},
-	    {"a report after the revert", {TRUE, 2501, 2500, 1000, 600, 2}, 2600,
-	     PAE_COMPLIANCE_NON_COMPLIANT},
-	    {"never reported", {TRUE, 0, 0, 1000, 600, 0}, 2600, PAE_COMPLIANCE_STALE},
+		{"new VM, no computer yet",
+		 {FALSE, 0, 0, 1000, 600, 0},
+		 1500,
+		 PAE_COMPLIANCE_PENDING},
+		{"no computer after the grace",
+		 {FALSE, 0, 0, 1000, 600, 0},
+		 1600,
+		 PAE_COMPLIANCE_UNMANAGED},
+		{"a fresh report, nothing relevant",
+		 {TRUE, 2000, 0, 1000, 600, 0},
+		 2100,
+		 PAE_COMPLIANCE_COMPLIANT},
+		{"a fresh report with patches",
+		 {TRUE, 2000, 0, 1000, 600, 3},
+		 2100,
+		 PAE_COMPLIANCE_NON_COMPLIANT},
+		{"a report older than a revert",
+		 {TRUE, 2000, 2500, 1000, 600, 0},
+		 2600,
+		 PAE_COMPLIANCE_STALE},
+		{"a report at the revert instant is not newer",
+		 {TRUE, 2500, 2500, 1000, 600, 0},
+		 2600,
+		 PAE_COMPLIANCE_STALE},
+		{"a report after the revert",
+		 {TRUE, 2501, 2500, 1000, 600, 2},
+		 2600,
+		 PAE_COMPLIANCE_NON_COMPLIANT},
+		{"never reported", {TRUE, 0, 0, 1000, 600, 0}, 2600, PAE_COMPLIANCE_STALE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -98,7 +114,8 @@ test_compliance_states_func(void **state)
 			fail_msg("%s: got %s", cases[i].why, pae_compliance_state_to_string(got));
 	}
 	for (guint s = 0; s < PAE_COMPLIANCE_LAST; s++)
-		assert_int_equal(pae_compliance_state_from_string(pae_compliance_state_to_string(s)), s);
+		assert_int_equal(
+			pae_compliance_state_from_string(pae_compliance_state_to_string(s)), s);
 }
 
 /* every status the checker can meet maps as documented */
@@ -110,31 +127,31 @@ test_outcome_statuses_func(void **state)
 		const gchar *action_state;
 		PaeOutcome expect;
 	} cases[] = {
-	    {"Fixed", "Open", PAE_OUTCOME_DONE},
-	    {"Not Relevant", "Open", PAE_OUTCOME_DONE},
-	    {"Not Relevant", "Expired", PAE_OUTCOME_DONE},
-	    {"Completed", "Open", PAE_OUTCOME_DONE},
-	    {"Failed", "Open", PAE_OUTCOME_FAILED},
-	    {"Download Failed", "Open", PAE_OUTCOME_FAILED},
-	    {"Hash Mismatch", "Open", PAE_OUTCOME_FAILED},
-	    {"Invalid Signature", "Open", PAE_OUTCOME_FAILED},
-	    {"Error", "Open", PAE_OUTCOME_FAILED},
-	    {"Pending Restart", "Open", PAE_OUTCOME_WAITING},
-	    {"Pending Client Restart", "Open", PAE_OUTCOME_WAITING},
-	    {"Pending Login", "Open", PAE_OUTCOME_WAITING},
-	    {"Running", "Open", PAE_OUTCOME_RUNNING},
-	    {"Evaluating", "Open", PAE_OUTCOME_RUNNING},
-	    {"Waiting", "Open", PAE_OUTCOME_RUNNING},
-	    {"Pending Downloads", "Open", PAE_OUTCOME_RUNNING},
-	    {"Constrained", "Open", PAE_OUTCOME_RUNNING},
-	    {"Something New In BigFix 12", "Open", PAE_OUTCOME_RUNNING},
-	    {"Expired", "Expired", PAE_OUTCOME_MISSED},
-	    {NULL, "Expired", PAE_OUTCOME_MISSED},
-	    {"Waiting", "Expired", PAE_OUTCOME_MISSED},
-	    {NULL, "Open", PAE_OUTCOME_PENDING},
-	    {NULL, "Stopped", PAE_OUTCOME_CANCELLED},
-	    {"Stopped", "Stopped", PAE_OUTCOME_CANCELLED},
-	    {"fixed", "Open", PAE_OUTCOME_DONE},
+		{"Fixed", "Open", PAE_OUTCOME_DONE},
+		{"Not Relevant", "Open", PAE_OUTCOME_DONE},
+		{"Not Relevant", "Expired", PAE_OUTCOME_DONE},
+		{"Completed", "Open", PAE_OUTCOME_DONE},
+		{"Failed", "Open", PAE_OUTCOME_FAILED},
+		{"Download Failed", "Open", PAE_OUTCOME_FAILED},
+		{"Hash Mismatch", "Open", PAE_OUTCOME_FAILED},
+		{"Invalid Signature", "Open", PAE_OUTCOME_FAILED},
+		{"Error", "Open", PAE_OUTCOME_FAILED},
+		{"Pending Restart", "Open", PAE_OUTCOME_WAITING},
+		{"Pending Client Restart", "Open", PAE_OUTCOME_WAITING},
+		{"Pending Login", "Open", PAE_OUTCOME_WAITING},
+		{"Running", "Open", PAE_OUTCOME_RUNNING},
+		{"Evaluating", "Open", PAE_OUTCOME_RUNNING},
+		{"Waiting", "Open", PAE_OUTCOME_RUNNING},
+		{"Pending Downloads", "Open", PAE_OUTCOME_RUNNING},
+		{"Constrained", "Open", PAE_OUTCOME_RUNNING},
+		{"Something New In BigFix 12", "Open", PAE_OUTCOME_RUNNING},
+		{"Expired", "Expired", PAE_OUTCOME_MISSED},
+		{NULL, "Expired", PAE_OUTCOME_MISSED},
+		{"Waiting", "Expired", PAE_OUTCOME_MISSED},
+		{NULL, "Open", PAE_OUTCOME_PENDING},
+		{NULL, "Stopped", PAE_OUTCOME_CANCELLED},
+		{"Stopped", "Stopped", PAE_OUTCOME_CANCELLED},
+		{"fixed", "Open", PAE_OUTCOME_DONE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -156,10 +173,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mapping_newest_report_wins_func),
-	    cmocka_unit_test(test_mapping_tie_func),
-	    cmocka_unit_test(test_compliance_states_func),
-	    cmocka_unit_test(test_outcome_statuses_func),
+		cmocka_unit_test(test_mapping_newest_report_wins_func),
+		cmocka_unit_test(test_mapping_tie_func),
+		cmocka_unit_test(test_compliance_states_func),
+		cmocka_unit_test(test_outcome_statuses_func),
 	};
 	return cmocka_run_group_tests_name("compliance", tests, NULL, NULL);
 }

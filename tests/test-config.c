@@ -3,9 +3,8 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "pae-backend.h"
 #include "pae-config.h"
@@ -120,16 +119,20 @@ test_config_bad_values_func(void **state)
 		const gchar *line;
 		const gchar *expect;
 	} cases[] = {
-	    {"reconcile_interval=15x", ":2: [agent] reconcile_interval: '15x' is not a duration"},
-	    {"reconcile_interval=1s", ":2: [agent] reconcile_interval: '1s' is out of range"},
-	    {"default_timezone=Mars/Olympus", ":2: [agent] default_timezone: 'Mars/Olympus'"},
-	    {"keepalive_count=lots", ":2: [agent] keepalive_count: 'lots' is not an integer"},
-	    {"keepalive_count=0", ":2: [agent] keepalive_count: '0' is not an integer from 1"},
-	    {"log_target=syslog", ":2: [agent] log_target: 'syslog' is not one of: auto, journal"},
-	    {"state_directory=relative/dir", ":2: [agent] state_directory: 'relative/dir' must"},
-	    {"default_category=prod uction", ":2: [agent] default_category: 'prod uction' is not"},
-	    {"libvirt_uri=", ":2: [agent] libvirt_uri: must not be empty"},
-	    {"reconcile_intervall=15m", ":2: [agent] reconcile_intervall: unknown key"},
+		{"reconcile_interval=15x",
+		 ":2: [agent] reconcile_interval: '15x' is not a duration"},
+		{"reconcile_interval=1s", ":2: [agent] reconcile_interval: '1s' is out of range"},
+		{"default_timezone=Mars/Olympus", ":2: [agent] default_timezone: 'Mars/Olympus'"},
+		{"keepalive_count=lots", ":2: [agent] keepalive_count: 'lots' is not an integer"},
+		{"keepalive_count=0", ":2: [agent] keepalive_count: '0' is not an integer from 1"},
+		{"log_target=syslog",
+		 ":2: [agent] log_target: 'syslog' is not one of: auto, journal"},
+		{"state_directory=relative/dir",
+		 ":2: [agent] state_directory: 'relative/dir' must"},
+		{"default_category=prod uction",
+		 ":2: [agent] default_category: 'prod uction' is not"},
+		{"libvirt_uri=", ":2: [agent] libvirt_uri: must not be empty"},
+		{"reconcile_intervall=15m", ":2: [agent] reconcile_intervall: unknown key"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -179,18 +182,18 @@ static void
 test_config_dropins_func(void **state)
 {
 	Fixture *f = *state;
-	g_autofree gchar *main_path =
-	    pae_test_write_file(f->dir,
-				"pae.conf",
-				"[agent]\nreconcile_interval=15m\ndefault_timezone=Europe/London\n");
-	g_autofree gchar *a = pae_test_write_file(f->dir,
-						  "pae.conf.d/20-late.conf",
-						  "[agent]\nreconcile_interval=30m\n");
-	g_autofree gchar *b = pae_test_write_file(f->dir,
-						  "pae.conf.d/10-early.conf",
-						  "[agent]\nreconcile_interval=20m\nkeepalive_count=9\n");
+	g_autofree gchar *main_path = pae_test_write_file(
+		f->dir,
+		"pae.conf",
+		"[agent]\nreconcile_interval=15m\ndefault_timezone=Europe/London\n");
+	g_autofree gchar *a = pae_test_write_file(
+		f->dir, "pae.conf.d/20-late.conf", "[agent]\nreconcile_interval=30m\n");
+	g_autofree gchar *b =
+		pae_test_write_file(f->dir,
+				    "pae.conf.d/10-early.conf",
+				    "[agent]\nreconcile_interval=20m\nkeepalive_count=9\n");
 	g_autofree gchar *ignored =
-	    pae_test_write_file(f->dir, "pae.conf.d/99-notes.txt", "not a config file\n");
+		pae_test_write_file(f->dir, "pae.conf.d/99-notes.txt", "not a config file\n");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PaeConfig) config = pae_config_load(main_path, PAE_CONFIG_LOAD_FULL, &error);
 	g_autofree gchar *bad = NULL;
@@ -213,7 +216,8 @@ static void
 test_config_missing_func(void **state)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PaeConfig) config = pae_config_load("/nonexistent/pae.conf", PAE_CONFIG_LOAD_FULL, &error);
+	g_autoptr(PaeConfig) config =
+		pae_config_load("/nonexistent/pae.conf", PAE_CONFIG_LOAD_FULL, &error);
 	assert_null(config);
 	assert_true(g_error_matches(error, PAE_ERROR, PAE_ERROR_NOT_FOUND));
 }
@@ -235,12 +239,24 @@ static const struct {
 	const gchar *source;
 	const gchar *list;
 } sample_backends[] = {
-    {"bigfix", PAE_BACKEND_KIND_PATCH_SERVER, "bigfix", "patch_server",
-     "backends/bigfix/pae-bigfix-config.c", "pae_bigfix_config_keys"},
-    {"changes", PAE_BACKEND_KIND_CHANGES, "builtin", "change_management",
-     "backends/changes-builtin/pae-changes-builtin.c", "pae_changes_builtin_keys"},
-    {"incidents", PAE_BACKEND_KIND_INCIDENTS, "journald", "incidents",
-     "backends/incidents-journald/pae-incidents-journald.c", "pae_incidents_journald_keys"},
+	{"bigfix",
+	 PAE_BACKEND_KIND_PATCH_SERVER,
+	 "bigfix",
+	 "patch_server",
+	 "backends/bigfix/pae-bigfix-config.c",
+	 "pae_bigfix_config_keys"},
+	{"changes",
+	 PAE_BACKEND_KIND_CHANGES,
+	 "builtin",
+	 "change_management",
+	 "backends/changes-builtin/pae-changes-builtin.c",
+	 "pae_changes_builtin_keys"},
+	{"incidents",
+	 PAE_BACKEND_KIND_INCIDENTS,
+	 "journald",
+	 "incidents",
+	 "backends/incidents-journald/pae-incidents-journald.c",
+	 "pae_incidents_journald_keys"},
 };
 
 typedef struct {
@@ -269,8 +285,8 @@ sample_find_backend(const gchar *group)
 static gboolean
 sample_backend_is_built(gint backend)
 {
-	return backend >= 0 &&
-	       pae_backend_find(sample_backends[backend].kind, sample_backends[backend].name) != NULL;
+	return backend >= 0 && pae_backend_find(sample_backends[backend].kind,
+						sample_backends[backend].name) != NULL;
 }
 
 static GStrv
@@ -279,15 +295,14 @@ sample_backend_keys(gint backend)
 	g_autofree gchar *path = sample_path(sample_backends[backend].source);
 	g_autofree gchar *code = NULL;
 	g_autofree gchar *pattern =
-	    g_strdup_printf("\\b%s\\[\\]\\s*=\\s*\\{([^}]*)\\}", sample_backends[backend].list);
+		g_strdup_printf("\\b%s\\[\\]\\s*=\\s*\\{([^}]*)\\}", sample_backends[backend].list);
 	g_autoptr(GRegex) list = g_regex_new(pattern, 0, 0, NULL);
 	g_autoptr(GRegex) word = g_regex_new("\"([a-z_]+)\"", 0, 0, NULL);
 	g_autoptr(GMatchInfo) match = NULL;
 	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
 	g_autofree gchar *body = NULL;
 
-	if (!g_file_get_contents(path, &code, NULL, NULL) ||
-	    !g_regex_match(list, code, 0, &match))
+	if (!g_file_get_contents(path, &code, NULL, NULL) || !g_regex_match(list, code, 0, &match))
 		fail_msg("%s: no list %s[] of the [%s] keys",
 			 sample_backends[backend].source,
 			 sample_backends[backend].list,
@@ -323,10 +338,8 @@ sample_parse(Sample *sample, const gchar *text)
 
 	sample->all = g_string_new(NULL);
 	sample->built = g_string_new(NULL);
-	sample->groups = g_hash_table_new_full(g_str_hash,
-					       g_str_equal,
-					       g_free,
-					       (GDestroyNotify)g_ptr_array_unref);
+	sample->groups = g_hash_table_new_full(
+		g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 	sample->order = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		g_autoptr(GMatchInfo) match = NULL;
@@ -336,7 +349,8 @@ sample_parse(Sample *sample, const gchar *text)
 		if (g_regex_match(header, lines[i], 0, &match)) {
 			g_autofree gchar *group = g_match_info_fetch(match, 1);
 			if (g_hash_table_contains(sample->groups, group))
-				fail_msg("conf/pae.conf:%u: [%s] is documented twice", i + 1, group);
+				fail_msg(
+					"conf/pae.conf:%u: [%s] is documented twice", i + 1, group);
 			keys = g_ptr_array_new_with_free_func(g_free);
 			g_hash_table_insert(sample->groups, g_strdup(group), keys);
 			g_ptr_array_add(sample->order, g_strdup(group));
@@ -347,13 +361,17 @@ sample_parse(Sample *sample, const gchar *text)
 			g_autofree gchar *name = g_match_info_fetch(key_match, 1);
 			g_autofree gchar *value = g_match_info_fetch(key_match, 2);
 			if (keys == NULL)
-				fail_msg("conf/pae.conf:%u: %s is outside of any group", i + 1, name);
+				fail_msg("conf/pae.conf:%u: %s is outside of any group",
+					 i + 1,
+					 name);
 			if (g_ptr_array_find_with_equal_func(keys, name, g_str_equal, NULL))
 				fail_msg("conf/pae.conf:%u: %s is documented twice", i + 1, name);
 			g_ptr_array_add(keys, g_strdup(name));
 			line = g_strdup_printf("%s=%s", name, value);
 		} else if (g_regex_match(hidden, lines[i], 0, NULL)) {
-			fail_msg("conf/pae.conf:%u: a key is written #key=value: %s", i + 1, lines[i]);
+			fail_msg("conf/pae.conf:%u: a key is written #key=value: %s",
+				 i + 1,
+				 lines[i]);
 		} else {
 			line = g_strdup(lines[i]);
 		}
@@ -393,7 +411,8 @@ sample_check_keys(const Sample *sample)
 			fail_msg("conf/pae.conf documents [%s], which nothing reads", group);
 		for (guint j = 0; j < keys->len; j++) {
 			if (!g_strv_contains((const gchar *const *)known, keys->pdata[j]))
-				fail_msg("conf/pae.conf documents [%s] %s, which the code does not know",
+				fail_msg("conf/pae.conf documents [%s] %s, which the code does not "
+					 "know",
 					 group,
 					 (const gchar *)keys->pdata[j]);
 		}
@@ -401,7 +420,8 @@ sample_check_keys(const Sample *sample)
 			continue;
 		for (guint j = 0; known[j] != NULL; j++) {
 			if (!g_ptr_array_find_with_equal_func(keys, known[j], g_str_equal, NULL))
-				fail_msg("conf/pae.conf does not document [%s] %s", group, known[j]);
+				fail_msg(
+					"conf/pae.conf does not document [%s] %s", group, known[j]);
 		}
 	}
 }
@@ -506,7 +526,8 @@ sample_write_dropin(const gchar *dir, const gchar *conf, gboolean with_bigfix)
 	for (guint i = 0; i < G_N_ELEMENTS(sample_backends); i++) {
 		if (sample_backend_is_built((gint)i)) {
 			if (sample_backends[i].kind == PAE_BACKEND_KIND_PATCH_SERVER && with_bigfix)
-				g_string_append_printf(text, "patch_server=%s\n", sample_backends[i].name);
+				g_string_append_printf(
+					text, "patch_server=%s\n", sample_backends[i].name);
 		} else if (sample_backends[i].kind != PAE_BACKEND_KIND_PATCH_SERVER) {
 			g_string_append_printf(text, "%s=none\n", sample_backends[i].agent_key);
 		}
@@ -559,7 +580,7 @@ test_config_sample_func(void **state)
 	sample_require_group(&sample, "policy");
 	for (guint i = 0; i < PAE_SEVERITY_LAST; i++) {
 		g_autofree gchar *group =
-		    g_strdup_printf("severity:%s", pae_severity_to_string((PaeSeverity)i));
+			g_strdup_printf("severity:%s", pae_severity_to_string((PaeSeverity)i));
 		sample_require_group(&sample, group);
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(sample_backends); i++)
@@ -572,8 +593,8 @@ test_config_sample_func(void **state)
 		fail_msg("the defaults in conf/pae.conf do not parse: %s", error->message);
 	policy = pae_policy_get_tenant(config->policy, "default");
 	for (guint i = 0; i < policy->stages->len; i++) {
-		g_autofree gchar *group =
-		    g_strdup_printf("stage:%s", ((const PaeStage *)policy->stages->pdata[i])->name);
+		g_autofree gchar *group = g_strdup_printf(
+			"stage:%s", ((const PaeStage *)policy->stages->pdata[i])->name);
 		sample_require_group(&sample, group);
 	}
 	assert_string_equal(pae_policy_get_tenant(config->policy, "acme")->tenant, "acme");
@@ -604,14 +625,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_config_good_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_defaults_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_bad_values_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_syntax_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_all_problems_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_dropins_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_missing_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_sample_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_good_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_defaults_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_bad_values_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_syntax_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_all_problems_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_dropins_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_missing_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_sample_func, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -36,11 +36,12 @@ static void
 test_domain_xml_metadata_func(void **state)
 {
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(PaeVm) vm = parse("<pae:vm xmlns:pae='urn:x-pae:vm:1'><pae:tenant>acme</pae:tenant>"
-				    "<pae:category>test</pae:category>"
-				    "<pae:timezone>Asia/Kathmandu</pae:timezone></pae:vm>",
-				    "<clock offset='timezone' timezone='Europe/Paris'/>",
-				    warnings);
+	g_autoptr(PaeVm) vm =
+		parse("<pae:vm xmlns:pae='urn:x-pae:vm:1'><pae:tenant>acme</pae:tenant>"
+		      "<pae:category>test</pae:category>"
+		      "<pae:timezone>Asia/Kathmandu</pae:timezone></pae:vm>",
+		      "<clock offset='timezone' timezone='Europe/Paris'/>",
+		      warnings);
 
 	assert_string_equal(vm->uuid, "6695eb01-f6a4-8304-79aa-97f2502e193f");
 	assert_string_equal(vm->name, "web 1 «é»");
@@ -56,11 +57,11 @@ static void
 test_domain_xml_fallbacks_func(void **state)
 {
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(PaeVm) clock = parse("", "<clock offset='timezone' timezone='Europe/Paris'/>", warnings);
+	g_autoptr(PaeVm) clock =
+		parse("", "<clock offset='timezone' timezone='Europe/Paris'/>", warnings);
 	g_autoptr(PaeVm) none = parse("", "<clock offset='utc'/>", warnings);
-	g_autoptr(PaeVm) other_ns = parse("<x:vm xmlns:x='urn:other'><x:category>test</x:category></x:vm>",
-					  "",
-					  warnings);
+	g_autoptr(PaeVm) other_ns = parse(
+		"<x:vm xmlns:x='urn:other'><x:category>test</x:category></x:vm>", "", warnings);
 
 	assert_string_equal(clock->timezone, "Europe/Paris");
 	assert_int_equal(clock->timezone_source, PAE_TIMEZONE_SOURCE_CLOCK);
@@ -98,14 +99,14 @@ static void
 test_domain_xml_hostile_func(void **state)
 {
 	const gchar *bad[] = {
-	    "",
-	    "<domain>",
-	    "<notadomain/>",
-	    "<domain><uuid>not-a-uuid</uuid></domain>",
-	    "<?xml version='1.0'?><!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
-	    "<domain><uuid>&x;</uuid></domain>",
-	    "<!DOCTYPE l [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>"
-	    "<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]><domain><name>&c;</name></domain>",
+		"",
+		"<domain>",
+		"<notadomain/>",
+		"<domain><uuid>not-a-uuid</uuid></domain>",
+		"<?xml version='1.0'?><!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+		"<domain><uuid>&x;</uuid></domain>",
+		"<!DOCTYPE l [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>"
+		"<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]><domain><name>&c;</name></domain>",
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -127,11 +128,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_domain_xml_metadata_func),
-	    cmocka_unit_test(test_domain_xml_fallbacks_func),
-	    cmocka_unit_test(test_domain_xml_invalid_values_func),
-	    cmocka_unit_test(test_domain_xml_hostile_func),
-	    cmocka_unit_test(test_domain_xml_build_metadata_func),
+		cmocka_unit_test(test_domain_xml_metadata_func),
+		cmocka_unit_test(test_domain_xml_fallbacks_func),
+		cmocka_unit_test(test_domain_xml_invalid_values_func),
+		cmocka_unit_test(test_domain_xml_hostile_func),
+		cmocka_unit_test(test_domain_xml_build_metadata_func),
 	};
 	return cmocka_run_group_tests_name("domain-xml", tests, NULL, NULL);
 }

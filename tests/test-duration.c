@@ -14,27 +14,27 @@ test_duration_parse_func(void **state)
 		gboolean ok;
 		GTimeSpan span;
 	} cases[] = {
-	    {"90", TRUE, 90 * G_TIME_SPAN_SECOND},
-	    {"90s", TRUE, 90 * G_TIME_SPAN_SECOND},
-	    {"15m", TRUE, 15 * G_TIME_SPAN_MINUTE},
-	    {"1h", TRUE, G_TIME_SPAN_HOUR},
-	    {"2d", TRUE, 2 * G_TIME_SPAN_DAY},
-	    {"1w", TRUE, 7 * G_TIME_SPAN_DAY},
-	    {"250ms", TRUE, 250 * G_TIME_SPAN_MILLISECOND},
-	    {"1s500ms", TRUE, 1500 * G_TIME_SPAN_MILLISECOND},
-	    {"5mss", FALSE, 0},
-	    {"1h30m", TRUE, G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE},
-	    {" 10m ", TRUE, 10 * G_TIME_SPAN_MINUTE},
-	    {"0s", TRUE, 0},
-	    {"", FALSE, 0},
-	    {"m", FALSE, 0},
-	    {"15x", FALSE, 0},
-	    {"-5m", FALSE, 0},
-	    {"1.5h", FALSE, 0},
-	    {"1h30", FALSE, 0},
-	    {"15 m", FALSE, 0},
-	    {"99999999999999999999s", FALSE, 0},
-	    {"5000w", FALSE, 0},
+		{"90", TRUE, 90 * G_TIME_SPAN_SECOND},
+		{"90s", TRUE, 90 * G_TIME_SPAN_SECOND},
+		{"15m", TRUE, 15 * G_TIME_SPAN_MINUTE},
+		{"1h", TRUE, G_TIME_SPAN_HOUR},
+		{"2d", TRUE, 2 * G_TIME_SPAN_DAY},
+		{"1w", TRUE, 7 * G_TIME_SPAN_DAY},
+		{"250ms", TRUE, 250 * G_TIME_SPAN_MILLISECOND},
+		{"1s500ms", TRUE, 1500 * G_TIME_SPAN_MILLISECOND},
+		{"5mss", FALSE, 0},
+		{"1h30m", TRUE, G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE},
+		{" 10m ", TRUE, 10 * G_TIME_SPAN_MINUTE},
+		{"0s", TRUE, 0},
+		{"", FALSE, 0},
+		{"m", FALSE, 0},
+		{"15x", FALSE, 0},
+		{"-5m", FALSE, 0},
+		{"1.5h", FALSE, 0},
+		{"1h30", FALSE, 0},
+		{"15 m", FALSE, 0},
+		{"99999999999999999999s", FALSE, 0},
+		{"5000w", FALSE, 0},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -73,8 +73,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_duration_parse_func),
-	    cmocka_unit_test(test_duration_round_trip_func),
+		cmocka_unit_test(test_duration_parse_func),
+		cmocka_unit_test(test_duration_round_trip_func),
 	};
 	return cmocka_run_group_tests_name("duration", tests, NULL, NULL);
 }

@@ -28,10 +28,11 @@ test_json_compact_func(void **state)
 	pae_json_end_array(json);
 	pae_json_end_object(json);
 	text = pae_json_finish(json);
-	assert_string_equal(text,
-			    "{\"s\":\"quote \\\" backslash \\\\ newline \\n tab \\t ctl \\u0001 é\","
-			    "\"i\":-42,\"b\":true,\"n\":null,\"t\":\"2026-03-01T00:00:00Z\","
-			    "\"never\":null,\"a\":[1,{},{\"x\":1}]}");
+	assert_string_equal(
+		text,
+		"{\"s\":\"quote \\\" backslash \\\\ newline \\n tab \\t ctl \\u0001 é\","
+		"\"i\":-42,\"b\":true,\"n\":null,\"t\":\"2026-03-01T00:00:00Z\","
+		"\"never\":null,\"a\":[1,{},{\"x\":1}]}");
 }
 
 static void
@@ -65,9 +66,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_json_compact_func),
-	    cmocka_unit_test(test_json_pretty_func),
-	    cmocka_unit_test(test_json_invalid_utf8_func),
+		cmocka_unit_test(test_json_compact_func),
+		cmocka_unit_test(test_json_pretty_func),
+		cmocka_unit_test(test_json_invalid_utf8_func),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

@@ -70,19 +70,19 @@ is_connected(gpointer user_data)
 }
 
 static const PaeListenerCallbacks callbacks = {
-    .trigger = trigger_cb,
-    .connected = connected_cb,
+	.trigger = trigger_cb,
+	.connected = connected_cb,
 };
 
 static void
 start_listener(Fixture *f)
 {
 	const PaeListenerOptions options = {
-	    .uri = URI,
-	    .keepalive_interval = 5,
-	    .keepalive_count = 5,
-	    .reconnect_min = G_TIME_SPAN_MILLISECOND * 100,
-	    .reconnect_max = G_TIME_SPAN_SECOND,
+		.uri = URI,
+		.keepalive_interval = 5,
+		.keepalive_count = 5,
+		.reconnect_min = G_TIME_SPAN_MILLISECOND * 100,
+		.reconnect_max = G_TIME_SPAN_SECOND,
 	};
 	f->listener = pae_listener_new(&options, f->clock, &callbacks, f);
 	pae_listener_start(f->listener);
@@ -100,7 +100,8 @@ setup(void **state)
 	f->clock = pae_clock_new_manual((PaeTime)1772323200 * G_USEC_PER_SEC);
 	f->admin = virConnectOpen(URI);
 	assert_non_null(f->admin);
-	f->ingest = pae_ingest_new(f->database, f->clock, &defaults, 10 * G_TIME_SPAN_MILLISECOND, 500);
+	f->ingest =
+		pae_ingest_new(f->database, f->clock, &defaults, 10 * G_TIME_SPAN_MILLISECOND, 500);
 	g_signal_connect(f->ingest, "stored", G_CALLBACK(stored_cb), f);
 	assert_true(pae_ingest_start(f->ingest, &error));
 	f->store = pae_store_open(f->database, PAE_STORE_OPEN_READ_ONLY, &error);
@@ -246,14 +247,16 @@ test_listener_lifecycle_func(void **state)
 	assert_int_equal(virDomainResume(dom), 0);
 	expect_kinds(f, "resume", "resume");
 
-	snap = virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>s1</name></domainsnapshot>", 0);
+	snap = virDomainSnapshotCreateXML(
+		dom, "<domainsnapshot><name>s1</name></domainsnapshot>", 0);
 	assert_non_null(snap);
-	assert_int_equal(virDomainSetMetadata(dom,
-					      VIR_DOMAIN_METADATA_ELEMENT,
-					      "<vm><tenant>acme</tenant><category>production</category></vm>",
-					      "pae",
-					      "urn:x-pae:vm:1",
-					      VIR_DOMAIN_AFFECT_CURRENT),
+	assert_int_equal(virDomainSetMetadata(
+				 dom,
+				 VIR_DOMAIN_METADATA_ELEMENT,
+				 "<vm><tenant>acme</tenant><category>production</category></vm>",
+				 "pae",
+				 "urn:x-pae:vm:1",
+				 VIR_DOMAIN_AFFECT_CURRENT),
 			 0);
 	expect_kinds(f, "set metadata", "category-change");
 	vm = stored_vm(f);
@@ -334,11 +337,11 @@ test_listener_invalid_metadata_func(void **state)
 	Fixture *f = *state;
 	guint warnings = pae_test_get_warning_count();
 	virDomainPtr dom = virDomainDefineXML(
-	    f->admin,
-	    "<domain type='test'><name>typo</name><uuid>" UUID "</uuid>"
-	    "<memory>65536</memory><os><type>hvm</type></os><metadata>"
-	    "<pae:vm xmlns:pae='urn:x-pae:vm:1'><pae:category>pro duction</pae:category>"
-	    "<pae:timezone>Europe/Atlantis</pae:timezone></pae:vm></metadata></domain>");
+		f->admin,
+		"<domain type='test'><name>typo</name><uuid>" UUID "</uuid>"
+		"<memory>65536</memory><os><type>hvm</type></os><metadata>"
+		"<pae:vm xmlns:pae='urn:x-pae:vm:1'><pae:category>pro duction</pae:category>"
+		"<pae:timezone>Europe/Atlantis</pae:timezone></pae:vm></metadata></domain>");
 	g_autoptr(PaeVm) vm = NULL;
 
 	expect_kinds(f, "define", "provision");
@@ -365,12 +368,13 @@ test_listener_resync_func(void **state)
 	g_clear_object(&f->listener);
 
 	assert_int_equal(virDomainCreate(dom), 0);
-	assert_int_equal(virDomainSetMetadata(dom,
-					      VIR_DOMAIN_METADATA_ELEMENT,
-					      "<vm><tenant>acme</tenant><category>production</category></vm>",
-					      "pae",
-					      "urn:x-pae:vm:1",
-					      VIR_DOMAIN_AFFECT_CURRENT),
+	assert_int_equal(virDomainSetMetadata(
+				 dom,
+				 VIR_DOMAIN_METADATA_ELEMENT,
+				 "<vm><tenant>acme</tenant><category>production</category></vm>",
+				 "pae",
+				 "urn:x-pae:vm:1",
+				 VIR_DOMAIN_AFFECT_CURRENT),
 			 0);
 	other = virDomainDefineXML(f->admin,
 				   "<domain type='test'><name>born-unseen</name>"
@@ -394,11 +398,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_listener_lifecycle_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_listener_redefine_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_listener_rename_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_listener_invalid_metadata_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_listener_resync_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listener_lifecycle_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listener_redefine_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listener_rename_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_listener_invalid_metadata_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listener_resync_func, setup, teardown),
 	};
 	pae_test_expect_warnings();
 	pae_libvirt_setup();

@@ -19,20 +19,21 @@
 #include "pae-planner.h"
 #include "pae-test-util.h"
 
-static const gchar *const policy_text = "[policy]\n"
-					 "stages=test;dev;production\n"
-					 "absolute_patches=Patches for RHEL 8/900001;\n"
-					 "[stage:test]\ndays=Sat\nstart=02:00\nlength=4h\nsoak=0\n"
-					 "failure_threshold=0.2\n"
-					 "[stage:dev]\ndays=Sun\nstart=02:00\nlength=4h\nsoak=12h\n"
-					 "[stage:production]\ndays=Sat\nstart=02:00\nlength=4h\nsoak=2d\n"
-					 "failure_threshold=0.1\n"
-					 "[severity:critical]\ncadence=monthly second Saturday\n"
-					 "approve_after=0\ndeadline=30d\n"
-					 "[severity:high]\ncadence=monthly second Saturday\n"
-					 "approve_after=3d\ndeadline=45d\n"
-					 "[severity:low]\ncadence=quarterly second Saturday\n"
-					 "approve_after=0\ndeadline=20d\n";
+static const gchar *const policy_text =
+	"[policy]\n"
+	"stages=test;dev;production\n"
+	"absolute_patches=Patches for RHEL 8/900001;\n"
+	"[stage:test]\ndays=Sat\nstart=02:00\nlength=4h\nsoak=0\n"
+	"failure_threshold=0.2\n"
+	"[stage:dev]\ndays=Sun\nstart=02:00\nlength=4h\nsoak=12h\n"
+	"[stage:production]\ndays=Sat\nstart=02:00\nlength=4h\nsoak=2d\n"
+	"failure_threshold=0.1\n"
+	"[severity:critical]\ncadence=monthly second Saturday\n"
+	"approve_after=0\ndeadline=30d\n"
+	"[severity:high]\ncadence=monthly second Saturday\n"
+	"approve_after=3d\ndeadline=45d\n"
+	"[severity:low]\ncadence=quarterly second Saturday\n"
+	"approve_after=0\ndeadline=20d\n";
 
 static PaePolicy *
 load_policy(const gchar *text)
@@ -103,7 +104,8 @@ exceptions_for(const gchar *spec)
 	if (spec == NULL)
 		return list;
 	if (g_str_has_prefix(spec, "exclude")) {
-		e = pae_exception_new(PAE_EXCEPTION_EXCLUDE, "aaaaaaaa-0000-4000-8000-000000000001");
+		e = pae_exception_new(PAE_EXCEPTION_EXCLUDE,
+				      "aaaaaaaa-0000-4000-8000-000000000001");
 		e->site = g_strdup("Patches for RHEL 8");
 		e->fixlet_id = g_strdup("801001");
 		e->expires = at("2027-01-01T00:00:00Z");
@@ -134,12 +136,12 @@ run_case(const PaeTenantPolicy *policy, const PlanCase *c, PaeTime now)
 	g_autoptr(GPtrArray) exceptions = exceptions_for(c->exception);
 	PaeStageStatus previous = {.kind = c->previous};
 	PaePlanInput input = {
-	    .now = now,
-	    .policy = policy,
-	    .vm = vm,
-	    .patch = patch,
-	    .previous = c->previous == PAE_STAGE_STATUS_LAST ? NULL : &previous,
-	    .exceptions = exceptions,
+		.now = now,
+		.policy = policy,
+		.vm = vm,
+		.patch = patch,
+		.previous = c->previous == PAE_STAGE_STATUS_LAST ? NULL : &previous,
+		.exceptions = exceptions,
 	};
 	PaePlanDecision decision;
 
@@ -149,7 +151,10 @@ run_case(const PaeTenantPolicy *policy, const PlanCase *c, PaeTime now)
 		previous.failure_ratio = 0.5;
 	pae_planner_decide(&input, &decision);
 	if (decision.verdict != c->verdict)
-		fail_msg("%s: got %s (%s)", c->why, pae_plan_verdict_to_string(decision.verdict), decision.reason);
+		fail_msg("%s: got %s (%s)",
+			 c->why,
+			 pae_plan_verdict_to_string(decision.verdict),
+			 decision.reason);
 	if (c->verdict == PAE_PLAN_PLACE) {
 		g_autofree gchar *got = pae_time_to_iso8601(decision.window.start);
 		if (g_strcmp0(got, c->start) != 0)
@@ -168,51 +173,186 @@ test_planner_decisions_func(void **state)
 	g_autoptr(PaePolicy) policy = load_policy(policy_text);
 	const PaeTenantPolicy *p = pae_policy_get_tenant(policy, "default");
 	const PlanCase cases[] = {
-	    {"critical, test stage, London: the second Saturday, 02:00 GMT", "test",
-	     "Europe/London", "801001", "Critical", "2026-03-01T00:00:00Z", NONE, NULL, NULL,
-	     PAE_PLAN_PLACE, "2026-03-14T02:00:00Z", FALSE},
-	    {"Kathmandu keeps its own Saturday: 02:00 +05:45 is 20:15Z on Friday", "test",
-	     "Asia/Kathmandu", "801001", "Critical", "2026-03-01T00:00:00Z", NONE, NULL, NULL,
-	     PAE_PLAN_PLACE, "2026-03-13T20:15:00Z", FALSE},
-	    {"an absolute patch runs at 02:00 in the reference zone (UTC) everywhere", "test",
-	     "Asia/Kathmandu", "900001", "Critical", "2026-03-01T00:00:00Z", NONE, NULL, NULL,
-	     PAE_PLAN_PLACE, "2026-03-14T02:00:00Z", FALSE},
-	    {"dev waits while test has not passed", "dev", "Europe/London", "801001", "Critical",
-	     "2026-03-01T00:00:00Z", PAE_STAGE_STATUS_RUNNING, NULL, NULL, PAE_PLAN_WAIT, NULL,
-	     FALSE},
-	    {"dev waits when test has not even started", "dev", "Europe/London", "801001",
-	     "Critical", "2026-03-01T00:00:00Z", PAE_STAGE_STATUS_NOT_STARTED, NULL, NULL,
-	     PAE_PLAN_WAIT, NULL, FALSE},
-	    {"dev after test passed at 06:00Z and 12h of soak: Sunday 02:00", "dev",
-	     "Europe/London", "801001", "Critical", "2026-03-01T00:00:00Z",
-	     PAE_STAGE_STATUS_PASSED, "2026-03-14T06:00:00Z", NULL, PAE_PLAN_PLACE,
-	     "2026-03-15T02:00:00Z", FALSE},
-	    {"a halted stage stops production", "production", "Europe/London", "801001",
-	     "Critical", "2026-03-01T00:00:00Z", PAE_STAGE_STATUS_HALTED, "2026-03-15T06:00:00Z",
-	     NULL, PAE_PLAN_SKIP, NULL, FALSE},
-	    {"production after dev passed Sunday 06:00Z and 2 days of soak: next Saturday",
-	     "production", "Europe/London", "801001", "Critical", "2026-03-01T00:00:00Z",
-	     PAE_STAGE_STATUS_PASSED, "2026-03-15T06:00:00Z", NULL, PAE_PLAN_PLACE,
-	     "2026-03-21T02:00:00Z", FALSE},
-	    {"excluded", "test", "Europe/London", "801001", "Critical", "2026-03-01T00:00:00Z",
-	     NONE, NULL, "exclude", PAE_PLAN_SKIP, NULL, FALSE},
-	    {"deferred until the 16th: the Saturday after", "test", "Europe/London", "801001",
-	     "Critical", "2026-03-01T00:00:00Z", NONE, NULL, "defer:2026-03-16T00:00:00Z",
-	     PAE_PLAN_PLACE, "2026-03-21T02:00:00Z", FALSE},
-	    {"frozen over the 14th: the Saturday after", "test", "Europe/London", "801001",
-	     "Critical", "2026-03-01T00:00:00Z", NONE, NULL,
-	     "freeze:2026-03-13T00:00:00Z..2026-03-16T00:00:00Z", PAE_PLAN_PLACE,
-	     "2026-03-21T02:00:00Z", FALSE},
-	    {"high: released the 12th, approved after 3 days, so April's second Saturday (BST)",
-	     "test", "Europe/London", "801001", "Important", "2026-03-12T00:00:00Z", NONE, NULL,
-	     NULL, PAE_PLAN_PLACE, "2026-04-11T01:00:00Z", FALSE},
-	    {"low: quarterly, April 11 is after its 20-day deadline", "test", "Europe/London",
-	     "801001", "Low", "2026-03-01T00:00:00Z", NONE, NULL, NULL, PAE_PLAN_PLACE,
-	     "2026-04-11T01:00:00Z", TRUE},
-	    {"a category the policy does not know", "staging", "Europe/London", "801001",
-	     "Critical", "2026-03-01T00:00:00Z", NONE, NULL, NULL, PAE_PLAN_SKIP, NULL, FALSE},
-	    {"no release date: counted from now", "test", "Europe/London", "801001", "Critical",
-	     NULL, NONE, NULL, NULL, PAE_PLAN_PLACE, "2026-03-14T02:00:00Z", FALSE},
+		{"critical, test stage, London: the second Saturday, 02:00 GMT",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-14T02:00:00Z",
+		 FALSE},
+		{"Kathmandu keeps its own Saturday: 02:00 +05:45 is 20:15Z on Friday",
+		 "test",
+		 "Asia/Kathmandu",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-13T20:15:00Z",
+		 FALSE},
+		{"an absolute patch runs at 02:00 in the reference zone (UTC) everywhere",
+		 "test",
+		 "Asia/Kathmandu",
+		 "900001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-14T02:00:00Z",
+		 FALSE},
+		{"dev waits while test has not passed",
+		 "dev",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 PAE_STAGE_STATUS_RUNNING,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_WAIT,
+		 NULL,
+		 FALSE},
+		{"dev waits when test has not even started",
+		 "dev",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 PAE_STAGE_STATUS_NOT_STARTED,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_WAIT,
+		 NULL,
+		 FALSE},
+		{"dev after test passed at 06:00Z and 12h of soak: Sunday 02:00",
+		 "dev",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 PAE_STAGE_STATUS_PASSED,
+		 "2026-03-14T06:00:00Z",
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-15T02:00:00Z",
+		 FALSE},
+		{"a halted stage stops production",
+		 "production",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 PAE_STAGE_STATUS_HALTED,
+		 "2026-03-15T06:00:00Z",
+		 NULL,
+		 PAE_PLAN_SKIP,
+		 NULL,
+		 FALSE},
+		{"production after dev passed Sunday 06:00Z and 2 days of soak: next Saturday",
+		 "production",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 PAE_STAGE_STATUS_PASSED,
+		 "2026-03-15T06:00:00Z",
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-21T02:00:00Z",
+		 FALSE},
+		{"excluded",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 "exclude",
+		 PAE_PLAN_SKIP,
+		 NULL,
+		 FALSE},
+		{"deferred until the 16th: the Saturday after",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 "defer:2026-03-16T00:00:00Z",
+		 PAE_PLAN_PLACE,
+		 "2026-03-21T02:00:00Z",
+		 FALSE},
+		{"frozen over the 14th: the Saturday after",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 "freeze:2026-03-13T00:00:00Z..2026-03-16T00:00:00Z",
+		 PAE_PLAN_PLACE,
+		 "2026-03-21T02:00:00Z",
+		 FALSE},
+		{"high: released the 12th, approved after 3 days, so April's second Saturday (BST)",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Important",
+		 "2026-03-12T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-04-11T01:00:00Z",
+		 FALSE},
+		{"low: quarterly, April 11 is after its 20-day deadline",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Low",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-04-11T01:00:00Z",
+		 TRUE},
+		{"a category the policy does not know",
+		 "staging",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 "2026-03-01T00:00:00Z",
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_SKIP,
+		 NULL,
+		 FALSE},
+		{"no release date: counted from now",
+		 "test",
+		 "Europe/London",
+		 "801001",
+		 "Critical",
+		 NULL,
+		 NONE,
+		 NULL,
+		 NULL,
+		 PAE_PLAN_PLACE,
+		 "2026-03-14T02:00:00Z",
+		 FALSE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
@@ -223,12 +363,21 @@ test_planner_decisions_func(void **state)
 static void
 test_planner_dst_gap_func(void **state)
 {
-	g_autoptr(PaePolicy) policy =
-	    load_policy("[policy]\nstages=test\n[stage:test]\ndays=Sun\nstart=02:30\nlength=2h\n"
-			"[severity:critical]\ncadence=daily\napprove_after=0\n");
-	const PlanCase c = {"the gap", "test", "America/New_York", "801001", "Critical",
-			    "2026-03-01T00:00:00Z", NONE, NULL, NULL, PAE_PLAN_PLACE,
-			    "2026-03-08T07:00:00Z", FALSE};
+	g_autoptr(PaePolicy) policy = load_policy(
+		"[policy]\nstages=test\n[stage:test]\ndays=Sun\nstart=02:30\nlength=2h\n"
+		"[severity:critical]\ncadence=daily\napprove_after=0\n");
+	const PlanCase c = {"the gap",
+			    "test",
+			    "America/New_York",
+			    "801001",
+			    "Critical",
+			    "2026-03-01T00:00:00Z",
+			    NONE,
+			    NULL,
+			    NULL,
+			    PAE_PLAN_PLACE,
+			    "2026-03-08T07:00:00Z",
+			    FALSE};
 
 	run_case(pae_policy_get_tenant(policy, "default"), &c, at("2026-03-02T00:00:00Z"));
 }
@@ -237,8 +386,11 @@ static void
 test_planner_stage_evaluate_func(void **state)
 {
 	const PaeStageTarget mixed[] = {
-	    {PAE_OUTCOME_DONE, 100}, {PAE_OUTCOME_DONE, 300}, {PAE_OUTCOME_FAILED, 200},
-	    {PAE_OUTCOME_MISSED, 50}, {PAE_OUTCOME_DONE, 250},
+		{PAE_OUTCOME_DONE, 100},
+		{PAE_OUTCOME_DONE, 300},
+		{PAE_OUTCOME_FAILED, 200},
+		{PAE_OUTCOME_MISSED, 50},
+		{PAE_OUTCOME_DONE, 250},
 	};
 	const PaeStageTarget running[] = {{PAE_OUTCOME_DONE, 100}, {PAE_OUTCOME_WAITING, 0}};
 	PaeStageStatus s;
@@ -276,9 +428,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_planner_decisions_func),
-	    cmocka_unit_test(test_planner_dst_gap_func),
-	    cmocka_unit_test(test_planner_stage_evaluate_func),
+		cmocka_unit_test(test_planner_decisions_func),
+		cmocka_unit_test(test_planner_dst_gap_func),
+		cmocka_unit_test(test_planner_stage_evaluate_func),
 	};
 	return cmocka_run_group_tests_name("planner", tests, NULL, NULL);
 }

@@ -63,12 +63,17 @@ test_policy_classify_func(void **state)
 		const gchar *vendor;
 		PaeSeverity expect;
 	} cases[] = {
-	    {"Critical", PAE_SEVERITY_CRITICAL}, {"critical", PAE_SEVERITY_CRITICAL},
-	    {"Important", PAE_SEVERITY_HIGH},	 {"High", PAE_SEVERITY_HIGH},
-	    {"Moderate", PAE_SEVERITY_MEDIUM},	 {"Medium", PAE_SEVERITY_MEDIUM},
-	    {"Low", PAE_SEVERITY_LOW},		 {"Negligible", PAE_SEVERITY_LOW},
-	    {"", PAE_SEVERITY_UNRATED},		 {NULL, PAE_SEVERITY_UNRATED},
-	    {"Unspecified", PAE_SEVERITY_UNRATED},
+		{"Critical", PAE_SEVERITY_CRITICAL},
+		{"critical", PAE_SEVERITY_CRITICAL},
+		{"Important", PAE_SEVERITY_HIGH},
+		{"High", PAE_SEVERITY_HIGH},
+		{"Moderate", PAE_SEVERITY_MEDIUM},
+		{"Medium", PAE_SEVERITY_MEDIUM},
+		{"Low", PAE_SEVERITY_LOW},
+		{"Negligible", PAE_SEVERITY_LOW},
+		{"", PAE_SEVERITY_UNRATED},
+		{NULL, PAE_SEVERITY_UNRATED},
+		{"Unspecified", PAE_SEVERITY_UNRATED},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
@@ -122,8 +127,10 @@ test_policy_tenants_func(void **state)
 	assert_true(acme_prod->failure_threshold > 0.049 && acme_prod->failure_threshold < 0.051);
 	assert_string_equal(acme->reference_timezone, "Europe/Paris");
 	/* absolute by patch, and by class */
-	assert_true(pae_tenant_policy_is_absolute(d, "Patches for RHEL 8", "801002", PAE_SEVERITY_HIGH));
-	assert_false(pae_tenant_policy_is_absolute(d, "Patches for RHEL 8", "801001", PAE_SEVERITY_HIGH));
+	assert_true(pae_tenant_policy_is_absolute(
+		d, "Patches for RHEL 8", "801002", PAE_SEVERITY_HIGH));
+	assert_false(pae_tenant_policy_is_absolute(
+		d, "Patches for RHEL 8", "801001", PAE_SEVERITY_HIGH));
 	assert_true(pae_tenant_policy_is_absolute(d, "x", "1", PAE_SEVERITY_MEDIUM));
 }
 
@@ -134,25 +141,33 @@ test_policy_problems_func(void **state)
 		const gchar *text;
 		const gchar *expect;
 	} cases[] = {
-	    {"[severity:critical]\ncadence=every full moon\n", "pae.conf:2: [severity:critical] cadence:"},
-	    {"[severity:urgent]\ncadence=daily\n", "pae.conf:1: [severity:urgent]: unknown severity class"},
-	    {"[stage:test]\ndays=Caturday\n", "pae.conf:2: [stage:test] days:"},
-	    {"[stage:test]\nstart=25:00\n", "pae.conf:2: [stage:test] start:"},
-	    {"[stage:test]\nlength=8d\n", "pae.conf:2: [stage:test] length:"},
-	    {"[stage:test]\nfailure_threshold=1.5\n", "pae.conf:2: [stage:test] failure_threshold: '1.5'"},
-	    {"[stage:test]\nsoak=later\n", "pae.conf:2: [stage:test] soak: 'later'"},
-	    {"[stage:test]\nwindow=Sat\n", "pae.conf:2: [stage:test] window: unknown key"},
-	    {"[policy]\nstages=test;test\n", "pae.conf:2: [policy] stages: 'test' is listed twice"},
-	    {"[policy]\nreference_timezone=Moon/Base\n", "pae.conf:2: [policy] reference_timezone:"},
-	    {"[policy]\ncatch_up=someday\n", "pae.conf:2: [policy] catch_up: 'someday' is not one of"},
-	    {"[acme/stage:test]\nstart=2am\n", "pae.conf:2: [acme/stage:test] start:"},
+		{"[severity:critical]\ncadence=every full moon\n",
+		 "pae.conf:2: [severity:critical] cadence:"},
+		{"[severity:urgent]\ncadence=daily\n",
+		 "pae.conf:1: [severity:urgent]: unknown severity class"},
+		{"[stage:test]\ndays=Caturday\n", "pae.conf:2: [stage:test] days:"},
+		{"[stage:test]\nstart=25:00\n", "pae.conf:2: [stage:test] start:"},
+		{"[stage:test]\nlength=8d\n", "pae.conf:2: [stage:test] length:"},
+		{"[stage:test]\nfailure_threshold=1.5\n",
+		 "pae.conf:2: [stage:test] failure_threshold: '1.5'"},
+		{"[stage:test]\nsoak=later\n", "pae.conf:2: [stage:test] soak: 'later'"},
+		{"[stage:test]\nwindow=Sat\n", "pae.conf:2: [stage:test] window: unknown key"},
+		{"[policy]\nstages=test;test\n",
+		 "pae.conf:2: [policy] stages: 'test' is listed twice"},
+		{"[policy]\nreference_timezone=Moon/Base\n",
+		 "pae.conf:2: [policy] reference_timezone:"},
+		{"[policy]\ncatch_up=someday\n",
+		 "pae.conf:2: [policy] catch_up: 'someday' is not one of"},
+		{"[acme/stage:test]\nstart=2am\n", "pae.conf:2: [acme/stage:test] start:"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree gchar *problems = NULL;
 		g_autoptr(PaePolicy) policy = load(cases[i].text, &problems);
 		if (problems == NULL || strstr(problems, cases[i].expect) == NULL)
-			fail_msg("expected '%s' in: %s", cases[i].expect, problems ? problems : "(valid)");
+			fail_msg("expected '%s' in: %s",
+				 cases[i].expect,
+				 problems ? problems : "(valid)");
 	}
 }
 
@@ -160,10 +175,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_policy_defaults_func),
-	    cmocka_unit_test(test_policy_classify_func),
-	    cmocka_unit_test(test_policy_tenants_func),
-	    cmocka_unit_test(test_policy_problems_func),
+		cmocka_unit_test(test_policy_defaults_func),
+		cmocka_unit_test(test_policy_classify_func),
+		cmocka_unit_test(test_policy_tenants_func),
+		cmocka_unit_test(test_policy_problems_func),
 	};
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
 }

@@ -84,7 +84,9 @@ test_resync_new_and_gone_func(void **state)
 	g_ptr_array_add(stored, retired);
 	g_ptr_array_add(stored, moved);
 	g_ptr_array_add(live, vm_new(U3, "back", PAE_VM_STATE_SHUTOFF, -1));
-	g_ptr_array_add(live, vm_new("00000000-0000-4000-8000-000000000009", "new", PAE_VM_STATE_RUNNING, 1));
+	g_ptr_array_add(
+		live,
+		vm_new("00000000-0000-4000-8000-000000000009", "new", PAE_VM_STATE_RUNNING, 1));
 	expect(stored, live, "migration-out:moved provision:back provision:new vanished:gone");
 }
 
@@ -98,15 +100,15 @@ test_resync_state_changes_func(void **state)
 		gint after_id;
 		const gchar *expected;
 	} cases[] = {
-	    {PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_RUNNING, 8, "restart:x"},
-	    {PAE_VM_STATE_PAUSED, 3, PAE_VM_STATE_RUNNING, 3, "resume:x"},
-	    {PAE_VM_STATE_SAVED, -1, PAE_VM_STATE_RUNNING, 4, "resume:x"},
-	    {PAE_VM_STATE_PMSUSPENDED, 3, PAE_VM_STATE_RUNNING, 3, "resume:x"},
-	    {PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_RUNNING, 4, "start:x"},
-	    {PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_PAUSED, 3, "suspend:x"},
-	    {PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SAVED, -1, "suspend:x"},
-	    {PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SHUTOFF, -1, "stop:x"},
-	    {PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_SHUTOFF, -1, ""},
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_RUNNING, 8, "restart:x"},
+		{PAE_VM_STATE_PAUSED, 3, PAE_VM_STATE_RUNNING, 3, "resume:x"},
+		{PAE_VM_STATE_SAVED, -1, PAE_VM_STATE_RUNNING, 4, "resume:x"},
+		{PAE_VM_STATE_PMSUSPENDED, 3, PAE_VM_STATE_RUNNING, 3, "resume:x"},
+		{PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_RUNNING, 4, "start:x"},
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_PAUSED, 3, "suspend:x"},
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SAVED, -1, "suspend:x"},
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SHUTOFF, -1, "stop:x"},
+		{PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_SHUTOFF, -1, ""},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -147,11 +149,11 @@ test_resync_snapshots_func(void **state)
 		const gchar *expected;
 		const gchar *why;
 	} cases[] = {
-	    {"s1", "s1", NULL, "", "same snapshot"},
-	    {"s1", "s2", "s1", "", "a new snapshot on top of the current one"},
-	    {NULL, "s1", NULL, "", "the first snapshot"},
-	    {"s2", "s1", NULL, "revert:x", "back to an older snapshot"},
-	    {"s1", "s3", "s2", "revert:x", "a snapshot on another branch"},
+		{"s1", "s1", NULL, "", "same snapshot"},
+		{"s1", "s2", "s1", "", "a new snapshot on top of the current one"},
+		{NULL, "s1", NULL, "", "the first snapshot"},
+		{"s2", "s1", NULL, "revert:x", "back to an older snapshot"},
+		{"s1", "s3", "s2", "revert:x", "a snapshot on another branch"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -172,11 +174,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_resync_nothing_changed_func),
-	    cmocka_unit_test(test_resync_new_and_gone_func),
-	    cmocka_unit_test(test_resync_state_changes_func),
-	    cmocka_unit_test(test_resync_facts_changed_func),
-	    cmocka_unit_test(test_resync_snapshots_func),
+		cmocka_unit_test(test_resync_nothing_changed_func),
+		cmocka_unit_test(test_resync_new_and_gone_func),
+		cmocka_unit_test(test_resync_state_changes_func),
+		cmocka_unit_test(test_resync_facts_changed_func),
+		cmocka_unit_test(test_resync_snapshots_func),
 	};
 	return cmocka_run_group_tests_name("resync", tests, NULL, NULL);
 }

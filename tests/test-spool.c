@@ -29,22 +29,22 @@
 
 /* every name a shell, a key=value file or a path could choke on */
 static const gchar *const hostile_names[] = {
-    "plain",
-    "with spaces  and  more",
-    "pae \"quoted\" é 1",
-    "it's 'single'",
-    "new\nline\n",
-    "carriage\rreturn",
-    "$(reboot)",
-    "`reboot`",
-    "«é» ünïcødé 日本",
-    "../../etc",
-    "../../etc/passwd\n",
-    "key=value\nuuid=" OTHER_UUID,
-    "tab\there; rm -rf /; echo",
-    "-n",
-    "%41%00\\x41\\",
-    "*",
+	"plain",
+	"with spaces  and  more",
+	"pae \"quoted\" é 1",
+	"it's 'single'",
+	"new\nline\n",
+	"carriage\rreturn",
+	"$(reboot)",
+	"`reboot`",
+	"«é» ünïcødé 日本",
+	"../../etc",
+	"../../etc/passwd\n",
+	"key=value\nuuid=" OTHER_UUID,
+	"tab\there; rm -rf /; echo",
+	"-n",
+	"%41%00\\x41\\",
+	"*",
 };
 
 static gchar *
@@ -82,9 +82,9 @@ static void
 test_spool_parse_good_func(void **state)
 {
 	g_autofree gchar *record =
-	    make_record("1772323200.123456789", "restore", "begin", "vm-1", UUID);
-	g_autofree gchar *upper = make_record("1772323200", "started", "begin", "vm-1",
-					      "9E3C1D2A-5B6F-4A7E-8C9D-0E1F2A3B4C5D");
+		make_record("1772323200.123456789", "restore", "begin", "vm-1", UUID);
+	g_autofree gchar *upper = make_record(
+		"1772323200", "started", "begin", "vm-1", "9E3C1D2A-5B6F-4A7E-8C9D-0E1F2A3B4C5D");
 	g_autofree gchar *later = NULL;
 	g_autoptr(PaeTrigger) trigger = NULL;
 	g_autoptr(PaeTrigger) normalized = NULL;
@@ -121,7 +121,7 @@ test_spool_parse_hostile_func(void **state)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(hostile_names); i++) {
 		g_autofree gchar *record =
-		    make_record("1772323200.5", "prepare", "begin", hostile_names[i], UUID);
+			make_record("1772323200.5", "prepare", "begin", hostile_names[i], UUID);
 		g_autoptr(GError) error = NULL;
 		g_autoptr(PaeTrigger) trigger = pae_spool_parse(record, strlen(record), &error);
 		if (trigger == NULL)
@@ -157,40 +157,40 @@ test_spool_parse_malformed_func(void **state)
 		const gchar *text;
 		gsize length;
 	} cases[] = {
-	    {"empty", "", 0},
-	    {"truncated in a line", cut_mid_line, strlen(cut_mid_line)},
-	    {"truncated at a line", NULL, 0},
-	    {"a key twice", twice, strlen(twice)},
-	    {"a line without '='", no_equals, strlen(no_equals)},
-	    {"a NUL byte in the file", with_nul, good_len},
+		{"empty", "", 0},
+		{"truncated in a line", cut_mid_line, strlen(cut_mid_line)},
+		{"truncated at a line", NULL, 0},
+		{"a key twice", twice, strlen(twice)},
+		{"a line without '='", no_equals, strlen(no_equals)},
+		{"a NUL byte in the file", with_nul, good_len},
 	};
 	const struct {
 		const gchar *key;
 		const gchar *value;
 	} values[] = {
-	    {"version", "2"},
-	    {"version", "1 "},
-	    {"time", "soon"},
-	    {"time", "1."},
-	    {"time", ".5"},
-	    {"time", "1.2.3"},
-	    {"time", "-1"},
-	    {"time", "1772323200.1234567890"},
-	    {"time", "99999999999999"},
-	    {"time", ""},
-	    {"pid", "x"},
-	    {"pid", ""},
-	    {"operation", ""},
-	    {"operation", "6"},
-	    {"operation", "zz"},
-	    {"operation", "61 62"},
-	    {"name", "6100"},
-	    {"name", "ff"},
-	    {"name", "c3"},
-	    {"uuid", not_uuid},
-	    {"uuid", ""},
-	    {"uuid", uuid_newline},
-	    {"uuid", uuid_braces},
+		{"version", "2"},
+		{"version", "1 "},
+		{"time", "soon"},
+		{"time", "1."},
+		{"time", ".5"},
+		{"time", "1.2.3"},
+		{"time", "-1"},
+		{"time", "1772323200.1234567890"},
+		{"time", "99999999999999"},
+		{"time", ""},
+		{"pid", "x"},
+		{"pid", ""},
+		{"operation", ""},
+		{"operation", "6"},
+		{"operation", "zz"},
+		{"operation", "61 62"},
+		{"name", "6100"},
+		{"name", "ff"},
+		{"name", "c3"},
+		{"uuid", not_uuid},
+		{"uuid", ""},
+		{"uuid", uuid_newline},
+		{"uuid", uuid_braces},
 	};
 	g_autoptr(GError) error = NULL;
 
@@ -287,8 +287,8 @@ commit_cb(gpointer user_data)
 }
 
 static const PaeSpoolCallbacks callbacks = {
-    .record = record_cb,
-    .commit = commit_cb,
+	.record = record_cb,
+	.commit = commit_cb,
 };
 
 static int
@@ -493,14 +493,14 @@ test_spool_clock_func(void **state)
 		gint64 real;
 		PaeTime expect;
 	} rows[] = {
-	    /* simulated hours pass in real seconds */
-	    {990.0, 3600.0, real, NOW + (PaeTime)10 * 3600 * G_USEC_PER_SEC},
-	    {1000.0, 3600.0, real, NOW},
-	    {1000.0, 1.0, real + 250000, NOW + 250000},
-	    /* a hook that ran before the anchor */
-	    {1010.0, 2.0, real, NOW - 20 * G_USEC_PER_SEC},
-	    /* a stopped clock */
-	    {0.0, 0.0, real, NOW},
+		/* simulated hours pass in real seconds */
+		{990.0, 3600.0, real, NOW + (PaeTime)10 * 3600 * G_USEC_PER_SEC},
+		{1000.0, 3600.0, real, NOW},
+		{1000.0, 1.0, real + 250000, NOW + 250000},
+		/* a hook that ran before the anchor */
+		{1010.0, 2.0, real, NOW - 20 * G_USEC_PER_SEC},
+		/* a stopped clock */
+		{0.0, 0.0, real, NOW},
 	};
 
 	assert_int_equal(pae_clock_from_real(system_clock, real), real);
@@ -686,10 +686,8 @@ test_spool_hook_script_func(void **state)
 		names = list_records(f->spool_dir);
 		assert_int_equal(names->len, 1);
 		assert_true(g_str_has_suffix(names->pdata[0], ".rec"));
-		assert_true(g_regex_match_simple("^[0-9]+\\.[0-9]{9}-[0-9]+-[0-9]+\\.rec$",
-						 names->pdata[0],
-						 0,
-						 0));
+		assert_true(g_regex_match_simple(
+			"^[0-9]+\\.[0-9]{9}-[0-9]+-[0-9]+\\.rec$", names->pdata[0], 0, 0));
 		path = g_build_filename(f->spool_dir, names->pdata[0], NULL);
 		trigger = pae_spool_read_file(path, &error);
 		if (trigger == NULL)
@@ -800,9 +798,9 @@ test_spool_ingest_func(void **state)
 	g_autoptr(PaeVm) vm = NULL;
 	const gchar *ops[] = {"prepare", "start", "started", "stopped", "release", "restore"};
 	const gchar *expect[][3] = {
-	    {"provision", "hook:started/begin", NULL},
-	    {"stop", "hook:stopped/begin", NULL},
-	    {"resume", "hook:restore/begin", NULL},
+		{"provision", "hook:started/begin", NULL},
+		{"stop", "hook:stopped/begin", NULL},
+		{"resume", "hook:restore/begin", NULL},
 	};
 
 	f->ingest =
@@ -844,18 +842,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_spool_parse_good_func),
-	    cmocka_unit_test(test_spool_parse_hostile_func),
-	    cmocka_unit_test(test_spool_parse_malformed_func),
-	    cmocka_unit_test_setup_teardown(test_spool_drain_order_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_refused_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_many_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_watch_func, setup, teardown),
-	    cmocka_unit_test(test_spool_clock_func),
-	    cmocka_unit_test_setup_teardown(test_spool_hook_script_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_hook_compact_xml_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_hook_no_spool_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spool_ingest_func, setup, teardown),
+		cmocka_unit_test(test_spool_parse_good_func),
+		cmocka_unit_test(test_spool_parse_hostile_func),
+		cmocka_unit_test(test_spool_parse_malformed_func),
+		cmocka_unit_test_setup_teardown(test_spool_drain_order_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_refused_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_many_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_watch_func, setup, teardown),
+		cmocka_unit_test(test_spool_clock_func),
+		cmocka_unit_test_setup_teardown(test_spool_hook_script_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_hook_compact_xml_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_hook_no_spool_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_ingest_func, setup, teardown),
 	};
 	/* a hook that closes stdin early must fail a test, not kill it */
 	signal(SIGPIPE, SIG_IGN);

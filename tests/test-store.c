@@ -129,9 +129,10 @@ test_store_history_append_only_func(void **state)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PaeStore) store = pae_store_open(f->path, PAE_STORE_OPEN_DEFAULT, &error);
 	g_autoptr(PaeVm) vm = make_vm("6695eb01-f6a4-8304-79aa-97f2502e193f", "web-1", 1000);
-	g_autoptr(PaeHistoryEntry) entry = pae_history_entry_new(vm->uuid, 1000, PAE_SOURCE_EVENT, "start");
-	g_autoptr(PaeHistoryEntry) orphan =
-	    pae_history_entry_new("00000000-0000-0000-0000-000000000001", 1, PAE_SOURCE_EVENT, "x");
+	g_autoptr(PaeHistoryEntry) entry =
+		pae_history_entry_new(vm->uuid, 1000, PAE_SOURCE_EVENT, "start");
+	g_autoptr(PaeHistoryEntry) orphan = pae_history_entry_new(
+		"00000000-0000-0000-0000-000000000001", 1, PAE_SOURCE_EVENT, "x");
 	g_autoptr(GPtrArray) listed = NULL;
 	g_autoptr(GError) update_error = NULL;
 	g_autoptr(GError) delete_error = NULL;
@@ -156,7 +157,8 @@ static void
 load_fixture(const gchar *path, gint version)
 {
 	g_autofree gchar *name = g_strdup_printf("v%d.sql", version);
-	g_autofree gchar *fixture = g_build_filename(pae_test_srcdir(), "data", "store", name, NULL);
+	g_autofree gchar *fixture =
+		g_build_filename(pae_test_srcdir(), "data", "store", name, NULL);
 	g_autofree gchar *sql = NULL;
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	sqlite3 *db = NULL;
@@ -200,21 +202,22 @@ test_store_migrate_fixtures_func(void **state)
 		assert_int_equal(cursor, 2);
 		if (v >= 2) {
 			g_autoptr(PaeAction) action = pae_store_get_action(
-			    store,
-			    "pae:ctl-1:baseline:6695eb01-f6a4-8304-79aa-97f2502e193f:"
-			    "20260301T010000000000Z",
-			    &error);
+				store,
+				"pae:ctl-1:baseline:6695eb01-f6a4-8304-79aa-97f2502e193f:"
+				"20260301T010000000000Z",
+				&error);
 			assert_non_null(action);
 			assert_string_equal(action->action_id, "2001");
 			assert_int_equal(action->targets->len, 1);
 			assert_int_equal(action->patches->len, 1);
 		}
 		if (v >= 3) {
-			g_autoptr(PaePlan) plan =
-			    pae_store_get_plan(store, "pae:c:ctl-1:default:test:20260307T0200L", &error);
+			g_autoptr(PaePlan) plan = pae_store_get_plan(
+				store, "pae:c:ctl-1:default:test:20260307T0200L", &error);
 			g_autoptr(GPtrArray) exceptions =
-			    pae_store_list_exceptions(store, NULL, FALSE, 0, &error);
-			g_autoptr(GPtrArray) incidents = pae_store_list_incidents(store, TRUE, 10, &error);
+				pae_store_list_exceptions(store, NULL, FALSE, 0, &error);
+			g_autoptr(GPtrArray) incidents =
+				pae_store_list_incidents(store, TRUE, 10, &error);
 			assert_non_null(plan);
 			assert_int_equal(plan->state, PAE_PLAN_STATE_CHANGE_OPEN);
 			assert_int_equal(plan->items->len, 1);
@@ -309,10 +312,11 @@ test_store_batch_atomic_func(void **state)
 		g_autoptr(PaeStore) child = pae_store_open(f->path, PAE_STORE_OPEN_DEFAULT, NULL);
 		g_autoptr(PaeStoreTransaction) txn = pae_store_transaction_begin(child, NULL);
 		for (guint i = 0; i < 2000; i++) {
-			g_autofree gchar *uuid = g_strdup_printf("00000000-0000-4000-8000-%012u", i);
+			g_autofree gchar *uuid =
+				g_strdup_printf("00000000-0000-4000-8000-%012u", i);
 			g_autoptr(PaeVm) vm = make_vm(uuid, "half-written", 2);
 			g_autoptr(PaeHistoryEntry) entry =
-			    pae_history_entry_new(uuid, 2, PAE_SOURCE_EVENT, "provision");
+				pae_history_entry_new(uuid, 2, PAE_SOURCE_EVENT, "provision");
 			pae_store_put_vm(child, vm, NULL, NULL);
 			pae_store_add_history(child, entry, NULL);
 			if (i == 1500)
@@ -336,14 +340,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_store_create_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_vm_round_trip_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_history_append_only_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_migrate_fixtures_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_migrate_steps_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_refuse_newer_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_read_only_func, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_batch_atomic_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_create_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_vm_round_trip_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_history_append_only_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_fixtures_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_steps_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_refuse_newer_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_read_only_func, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_batch_atomic_func, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -84,151 +84,399 @@ test_window_check_row(const WindowRow *row, gboolean by_start)
 	else
 		ok = pae_window_next(&spec, tz, after, &window);
 	if (!ok)
-		fail_msg("%s days=%s start=%s after %s: no window", row->zone, row->days, row->start,
+		fail_msg("%s days=%s start=%s after %s: no window",
+			 row->zone,
+			 row->days,
+			 row->start,
 			 row->after);
 	start = pae_time_to_iso8601(window.start);
 	end = pae_time_to_iso8601(window.end);
 	date = g_strdup_printf("%04u-%02u-%02u", window.year, window.month, window.day);
 	if (g_strcmp0(start, row->expect_start) != 0 || g_strcmp0(end, row->expect_end) != 0 ||
 	    g_strcmp0(date, row->expect_date) != 0)
-		fail_msg("%s days=%s start=%s length=%s after %s: got %s..%s (%s), expected %s..%s (%s)",
-			 row->zone, row->days, row->start, row->length, row->after, start, end, date,
-			 row->expect_start, row->expect_end, row->expect_date);
+		fail_msg("%s days=%s start=%s length=%s after %s: got %s..%s (%s), expected %s..%s "
+			 "(%s)",
+			 row->zone,
+			 row->days,
+			 row->start,
+			 row->length,
+			 row->after,
+			 start,
+			 end,
+			 date,
+			 row->expect_start,
+			 row->expect_end,
+			 row->expect_date);
 }
 
 static void
 test_window_next_func(void **state)
 {
 	const WindowRow rows[] = {
-	    /* Tuesday in UTC: the coming Saturday, no offset at all */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-10T12:00:00Z",
-	     "2026-03-14T02:00:00Z", "2026-03-14T06:00:00Z", "2026-03-14"},
-	    /* at its very start it counts */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T02:00:00Z",
-	     "2026-03-14T02:00:00Z", "2026-03-14T06:00:00Z", "2026-03-14"},
-	    /* one second before its end it is still in progress */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T05:59:59Z",
-	     "2026-03-14T02:00:00Z", "2026-03-14T06:00:00Z", "2026-03-14"},
-	    /* the end is excluded: Sunday's is next */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T06:00:00Z",
-	     "2026-03-15T02:00:00Z", "2026-03-15T06:00:00Z", "2026-03-15"},
-	    /* before the epoch: 1969-12-27 was a Saturday, five days before Thursday 1970-01-01 */
-	    {"UTC", "Sat", "02:00", "4h", "1969-12-24T00:00:00Z",
-	     "1969-12-27T02:00:00Z", "1969-12-27T06:00:00Z", "1969-12-27"},
-	    /* longer than a day, still open on Sunday night */
-	    {"UTC", "Sat", "20:00", "30h", "2026-03-15T01:00:00Z",
-	     "2026-03-14T20:00:00Z", "2026-03-16T02:00:00Z", "2026-03-14"},
+		/* Tuesday in UTC: the coming Saturday, no offset at all */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-10T12:00:00Z",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T06:00:00Z",
+		 "2026-03-14"},
+		/* at its very start it counts */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T06:00:00Z",
+		 "2026-03-14"},
+		/* one second before its end it is still in progress */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-14T05:59:59Z",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T06:00:00Z",
+		 "2026-03-14"},
+		/* the end is excluded: Sunday's is next */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-14T06:00:00Z",
+		 "2026-03-15T02:00:00Z",
+		 "2026-03-15T06:00:00Z",
+		 "2026-03-15"},
+		/* before the epoch: 1969-12-27 was a Saturday, five days before Thursday 1970-01-01
+		 */
+		{"UTC",
+		 "Sat",
+		 "02:00",
+		 "4h",
+		 "1969-12-24T00:00:00Z",
+		 "1969-12-27T02:00:00Z",
+		 "1969-12-27T06:00:00Z",
+		 "1969-12-27"},
+		/* longer than a day, still open on Sunday night */
+		{"UTC",
+		 "Sat",
+		 "20:00",
+		 "30h",
+		 "2026-03-15T01:00:00Z",
+		 "2026-03-14T20:00:00Z",
+		 "2026-03-16T02:00:00Z",
+		 "2026-03-14"},
 
-	    /* 02:30 does not exist on 8 March (02:00 EST -> 03:00 EDT at 07:00Z): opens at the
-	     * transition and lasts 4 real hours */
-	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-01T12:00:00Z",
-	     "2026-03-08T07:00:00Z", "2026-03-08T11:00:00Z", "2026-03-08"},
-	    /* 2040, past the transitions tzdata writes out (to 2037), from its rule instead:
-	     * 11 March, the second Sunday */
-	    {"America/New_York", "Sun", "02:30", "4h", "2040-03-05T00:00:00Z",
-	     "2040-03-11T07:00:00Z", "2040-03-11T11:00:00Z", "2040-03-11"},
-	    /* exactly at the start of the gap */
-	    {"America/New_York", "Sun", "02:00", "1h", "2026-03-02T00:00:00Z",
-	     "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z", "2026-03-08"},
-	    /* 03:00 EDT, the first reading after the gap, is the same instant */
-	    {"America/New_York", "Sun", "03:00", "1h", "2026-03-02T00:00:00Z",
-	     "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z", "2026-03-08"},
-	    /* 01:30 on 1 November happens at 05:30Z (EDT) and 06:30Z (EST): the first */
-	    {"America/New_York", "Sun", "01:30", "2h", "2026-10-26T00:00:00Z",
-	     "2026-11-01T05:30:00Z", "2026-11-01T07:30:00Z", "2026-11-01"},
-	    /* crosses midnight and the spring-forward: 23:00 EST Saturday is 04:00Z, and four
-	     * real hours later the wall clock reads 04:00 EDT */
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-02T00:00:00Z",
-	     "2026-03-08T04:00:00Z", "2026-03-08T08:00:00Z", "2026-03-07"},
-	    /* the same window, in progress */
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T06:30:00Z",
-	     "2026-03-08T04:00:00Z", "2026-03-08T08:00:00Z", "2026-03-07"},
-	    /* 20:00 EDT on Tuesday 30 June: tonight's window, though UTC is on Wednesday */
-	    {"America/New_York", "Tue", "22:00", "3h", "2026-07-01T00:00:00Z",
-	     "2026-07-01T02:00:00Z", "2026-07-01T05:00:00Z", "2026-06-30"},
-	    /* across the fall-back: 22:00 EDT, five real hours end at 02:00 EST */
-	    {"America/New_York", "Sat", "22:00", "5h", "2026-10-26T00:00:00Z",
-	     "2026-11-01T02:00:00Z", "2026-11-01T07:00:00Z", "2026-10-31"},
+		/* 02:30 does not exist on 8 March (02:00 EST -> 03:00 EDT at 07:00Z): opens at the
+		 * transition and lasts 4 real hours */
+		{"America/New_York",
+		 "Sun",
+		 "02:30",
+		 "4h",
+		 "2026-03-01T12:00:00Z",
+		 "2026-03-08T07:00:00Z",
+		 "2026-03-08T11:00:00Z",
+		 "2026-03-08"},
+		/* 2040, past the transitions tzdata writes out (to 2037), from its rule instead:
+		 * 11 March, the second Sunday */
+		{"America/New_York",
+		 "Sun",
+		 "02:30",
+		 "4h",
+		 "2040-03-05T00:00:00Z",
+		 "2040-03-11T07:00:00Z",
+		 "2040-03-11T11:00:00Z",
+		 "2040-03-11"},
+		/* exactly at the start of the gap */
+		{"America/New_York",
+		 "Sun",
+		 "02:00",
+		 "1h",
+		 "2026-03-02T00:00:00Z",
+		 "2026-03-08T07:00:00Z",
+		 "2026-03-08T08:00:00Z",
+		 "2026-03-08"},
+		/* 03:00 EDT, the first reading after the gap, is the same instant */
+		{"America/New_York",
+		 "Sun",
+		 "03:00",
+		 "1h",
+		 "2026-03-02T00:00:00Z",
+		 "2026-03-08T07:00:00Z",
+		 "2026-03-08T08:00:00Z",
+		 "2026-03-08"},
+		/* 01:30 on 1 November happens at 05:30Z (EDT) and 06:30Z (EST): the first */
+		{"America/New_York",
+		 "Sun",
+		 "01:30",
+		 "2h",
+		 "2026-10-26T00:00:00Z",
+		 "2026-11-01T05:30:00Z",
+		 "2026-11-01T07:30:00Z",
+		 "2026-11-01"},
+		/* crosses midnight and the spring-forward: 23:00 EST Saturday is 04:00Z, and four
+		 * real hours later the wall clock reads 04:00 EDT */
+		{"America/New_York",
+		 "Sat",
+		 "23:00",
+		 "4h",
+		 "2026-03-02T00:00:00Z",
+		 "2026-03-08T04:00:00Z",
+		 "2026-03-08T08:00:00Z",
+		 "2026-03-07"},
+		/* the same window, in progress */
+		{"America/New_York",
+		 "Sat",
+		 "23:00",
+		 "4h",
+		 "2026-03-08T06:30:00Z",
+		 "2026-03-08T04:00:00Z",
+		 "2026-03-08T08:00:00Z",
+		 "2026-03-07"},
+		/* 20:00 EDT on Tuesday 30 June: tonight's window, though UTC is on Wednesday */
+		{"America/New_York",
+		 "Tue",
+		 "22:00",
+		 "3h",
+		 "2026-07-01T00:00:00Z",
+		 "2026-07-01T02:00:00Z",
+		 "2026-07-01T05:00:00Z",
+		 "2026-06-30"},
+		/* across the fall-back: 22:00 EDT, five real hours end at 02:00 EST */
+		{"America/New_York",
+		 "Sat",
+		 "22:00",
+		 "5h",
+		 "2026-10-26T00:00:00Z",
+		 "2026-11-01T02:00:00Z",
+		 "2026-11-01T07:00:00Z",
+		 "2026-10-31"},
 
-	    /* 01:00-02:00 GMT skipped on 29 March: opens at 02:00 BST, 01:00Z */
-	    {"Europe/London", "Sun", "01:15", "1h", "2026-03-23T00:00:00Z",
-	     "2026-03-29T01:00:00Z", "2026-03-29T02:00:00Z", "2026-03-29"},
-	    /* 01:15 on 25 October happens in BST (00:15Z) and in GMT (01:15Z): the first */
-	    {"Europe/London", "Sun", "01:15", "1h", "2026-10-19T00:00:00Z",
-	     "2026-10-25T00:15:00Z", "2026-10-25T01:15:00Z", "2026-10-25"},
-	    /* winter, GMT is UTC; crosses midnight */
-	    {"Europe/London", "Fri", "22:00", "6h", "2026-01-01T00:00:00Z",
-	     "2026-01-02T22:00:00Z", "2026-01-03T04:00:00Z", "2026-01-02"},
-	    /* crosses midnight and the spring-forward: 23:30 GMT plus four real hours */
-	    {"Europe/London", "Sat", "23:30", "4h", "2026-03-27T00:00:00Z",
-	     "2026-03-28T23:30:00Z", "2026-03-29T03:30:00Z", "2026-03-28"},
-	    /* summer, in progress: 09:00 BST is 08:00Z */
-	    {"Europe/London", "Wed", "09:00", "8h", "2026-07-01T12:00:00Z",
-	     "2026-07-01T08:00:00Z", "2026-07-01T16:00:00Z", "2026-07-01"},
+		/* 01:00-02:00 GMT skipped on 29 March: opens at 02:00 BST, 01:00Z */
+		{"Europe/London",
+		 "Sun",
+		 "01:15",
+		 "1h",
+		 "2026-03-23T00:00:00Z",
+		 "2026-03-29T01:00:00Z",
+		 "2026-03-29T02:00:00Z",
+		 "2026-03-29"},
+		/* 01:15 on 25 October happens in BST (00:15Z) and in GMT (01:15Z): the first */
+		{"Europe/London",
+		 "Sun",
+		 "01:15",
+		 "1h",
+		 "2026-10-19T00:00:00Z",
+		 "2026-10-25T00:15:00Z",
+		 "2026-10-25T01:15:00Z",
+		 "2026-10-25"},
+		/* winter, GMT is UTC; crosses midnight */
+		{"Europe/London",
+		 "Fri",
+		 "22:00",
+		 "6h",
+		 "2026-01-01T00:00:00Z",
+		 "2026-01-02T22:00:00Z",
+		 "2026-01-03T04:00:00Z",
+		 "2026-01-02"},
+		/* crosses midnight and the spring-forward: 23:30 GMT plus four real hours */
+		{"Europe/London",
+		 "Sat",
+		 "23:30",
+		 "4h",
+		 "2026-03-27T00:00:00Z",
+		 "2026-03-28T23:30:00Z",
+		 "2026-03-29T03:30:00Z",
+		 "2026-03-28"},
+		/* summer, in progress: 09:00 BST is 08:00Z */
+		{"Europe/London",
+		 "Wed",
+		 "09:00",
+		 "8h",
+		 "2026-07-01T12:00:00Z",
+		 "2026-07-01T08:00:00Z",
+		 "2026-07-01T16:00:00Z",
+		 "2026-07-01"},
 
-	    /* 02:00-02:30 skipped on 4 October, a 30-minute step: opens at 02:30 +11 */
-	    {"Australia/Lord_Howe", "Sun", "02:15", "2h", "2026-09-28T00:00:00Z",
-	     "2026-10-03T15:30:00Z", "2026-10-03T17:30:00Z", "2026-10-04"},
-	    /* 01:30-02:00 repeats on 5 April: 01:45 +11 comes first */
-	    {"Australia/Lord_Howe", "Sun", "01:45", "1h", "2026-03-30T00:00:00Z",
-	     "2026-04-04T14:45:00Z", "2026-04-04T15:45:00Z", "2026-04-05"},
-	    /* 01:15 is before the repeated half hour: it happens once, at +11 */
-	    {"Australia/Lord_Howe", "Sun", "01:15", "1h", "2026-03-30T00:00:00Z",
-	     "2026-04-04T14:15:00Z", "2026-04-04T15:15:00Z", "2026-04-05"},
+		/* 02:00-02:30 skipped on 4 October, a 30-minute step: opens at 02:30 +11 */
+		{"Australia/Lord_Howe",
+		 "Sun",
+		 "02:15",
+		 "2h",
+		 "2026-09-28T00:00:00Z",
+		 "2026-10-03T15:30:00Z",
+		 "2026-10-03T17:30:00Z",
+		 "2026-10-04"},
+		/* 01:30-02:00 repeats on 5 April: 01:45 +11 comes first */
+		{"Australia/Lord_Howe",
+		 "Sun",
+		 "01:45",
+		 "1h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-04T14:45:00Z",
+		 "2026-04-04T15:45:00Z",
+		 "2026-04-05"},
+		/* 01:15 is before the repeated half hour: it happens once, at +11 */
+		{"Australia/Lord_Howe",
+		 "Sun",
+		 "01:15",
+		 "1h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-04T14:15:00Z",
+		 "2026-04-04T15:15:00Z",
+		 "2026-04-05"},
 
-	    /* +05:45: Monday 1 June's window (18:15Z on 31 May) is over at 05:45 local */
-	    {"Asia/Kathmandu", "Mon", "00:00", "30m", "2026-06-01T00:00:00Z",
-	     "2026-06-07T18:15:00Z", "2026-06-07T18:45:00Z", "2026-06-08"},
-	    /* in progress at 23:15 local, and crossing midnight */
-	    {"Asia/Kathmandu", "Sun", "23:00", "2h", "2026-06-07T17:30:00Z",
-	     "2026-06-07T17:15:00Z", "2026-06-07T19:15:00Z", "2026-06-07"},
+		/* +05:45: Monday 1 June's window (18:15Z on 31 May) is over at 05:45 local */
+		{"Asia/Kathmandu",
+		 "Mon",
+		 "00:00",
+		 "30m",
+		 "2026-06-01T00:00:00Z",
+		 "2026-06-07T18:15:00Z",
+		 "2026-06-07T18:45:00Z",
+		 "2026-06-08"},
+		/* in progress at 23:15 local, and crossing midnight */
+		{"Asia/Kathmandu",
+		 "Sun",
+		 "23:00",
+		 "2h",
+		 "2026-06-07T17:30:00Z",
+		 "2026-06-07T17:15:00Z",
+		 "2026-06-07T19:15:00Z",
+		 "2026-06-07"},
 
-	    /* 02:45-03:45 skipped on 27 September: opens at 03:45 +13:45 */
-	    {"Pacific/Chatham", "Sun", "03:00", "4h", "2026-09-21T00:00:00Z",
-	     "2026-09-26T14:00:00Z", "2026-09-26T18:00:00Z", "2026-09-27"},
-	    /* 02:45-03:45 repeats on 5 April: 03:00 +13:45 comes first */
-	    {"Pacific/Chatham", "Sun", "03:00", "4h", "2026-03-30T00:00:00Z",
-	     "2026-04-04T13:15:00Z", "2026-04-04T17:15:00Z", "2026-04-05"},
-	    /* winter, +12:45 */
-	    {"Pacific/Chatham", "Wed", "20:00", "2h", "2026-07-01T00:00:00Z",
-	     "2026-07-01T07:15:00Z", "2026-07-01T09:15:00Z", "2026-07-01"},
+		/* 02:45-03:45 skipped on 27 September: opens at 03:45 +13:45 */
+		{"Pacific/Chatham",
+		 "Sun",
+		 "03:00",
+		 "4h",
+		 "2026-09-21T00:00:00Z",
+		 "2026-09-26T14:00:00Z",
+		 "2026-09-26T18:00:00Z",
+		 "2026-09-27"},
+		/* 02:45-03:45 repeats on 5 April: 03:00 +13:45 comes first */
+		{"Pacific/Chatham",
+		 "Sun",
+		 "03:00",
+		 "4h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-04T13:15:00Z",
+		 "2026-04-04T17:15:00Z",
+		 "2026-04-05"},
+		/* winter, +12:45 */
+		{"Pacific/Chatham",
+		 "Wed",
+		 "20:00",
+		 "2h",
+		 "2026-07-01T00:00:00Z",
+		 "2026-07-01T07:15:00Z",
+		 "2026-07-01T09:15:00Z",
+		 "2026-07-01"},
 
-	    /* 02:00-03:00 skipped on 4 October: opens at 03:00 AEDT */
-	    {"Australia/Sydney", "Sun", "02:30", "3h", "2026-09-28T00:00:00Z",
-	     "2026-10-03T16:00:00Z", "2026-10-03T19:00:00Z", "2026-10-04"},
-	    /* 02:00-03:00 repeats on 5 April: 02:30 AEDT comes first */
-	    {"Australia/Sydney", "Sun", "02:30", "3h", "2026-03-30T00:00:00Z",
-	     "2026-04-04T15:30:00Z", "2026-04-04T18:30:00Z", "2026-04-05"},
-	    /* across the spring-forward: 22:00 AEST, six real hours end at 05:00 AEDT */
-	    {"Australia/Sydney", "Sat", "22:00", "6h", "2026-09-28T00:00:00Z",
-	     "2026-10-03T12:00:00Z", "2026-10-03T18:00:00Z", "2026-10-03"},
+		/* 02:00-03:00 skipped on 4 October: opens at 03:00 AEDT */
+		{"Australia/Sydney",
+		 "Sun",
+		 "02:30",
+		 "3h",
+		 "2026-09-28T00:00:00Z",
+		 "2026-10-03T16:00:00Z",
+		 "2026-10-03T19:00:00Z",
+		 "2026-10-04"},
+		/* 02:00-03:00 repeats on 5 April: 02:30 AEDT comes first */
+		{"Australia/Sydney",
+		 "Sun",
+		 "02:30",
+		 "3h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-04T15:30:00Z",
+		 "2026-04-04T18:30:00Z",
+		 "2026-04-05"},
+		/* across the spring-forward: 22:00 AEST, six real hours end at 05:00 AEDT */
+		{"Australia/Sydney",
+		 "Sat",
+		 "22:00",
+		 "6h",
+		 "2026-09-28T00:00:00Z",
+		 "2026-10-03T12:00:00Z",
+		 "2026-10-03T18:00:00Z",
+		 "2026-10-03"},
 
-	    /* Chile springs forward at midnight: 00:00-01:00 skipped on 6 September */
-	    {"America/Santiago", "Sun", "00:30", "2h", "2026-08-31T00:00:00Z",
-	     "2026-09-06T04:00:00Z", "2026-09-06T06:00:00Z", "2026-09-06"},
-	    /* 23:00-24:00 repeats on Saturday 4 April: 23:30 -03 comes first */
-	    {"America/Santiago", "Sat", "23:30", "1h", "2026-03-30T00:00:00Z",
-	     "2026-04-05T02:30:00Z", "2026-04-05T03:30:00Z", "2026-04-04"},
-	    /* across the midnight gap: 22:00 -04, four real hours end at 03:00 -03 */
-	    {"America/Santiago", "Sat", "22:00", "4h", "2026-09-01T00:00:00Z",
-	     "2026-09-06T02:00:00Z", "2026-09-06T06:00:00Z", "2026-09-05"},
+		/* Chile springs forward at midnight: 00:00-01:00 skipped on 6 September */
+		{"America/Santiago",
+		 "Sun",
+		 "00:30",
+		 "2h",
+		 "2026-08-31T00:00:00Z",
+		 "2026-09-06T04:00:00Z",
+		 "2026-09-06T06:00:00Z",
+		 "2026-09-06"},
+		/* 23:00-24:00 repeats on Saturday 4 April: 23:30 -03 comes first */
+		{"America/Santiago",
+		 "Sat",
+		 "23:30",
+		 "1h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-05T02:30:00Z",
+		 "2026-04-05T03:30:00Z",
+		 "2026-04-04"},
+		/* across the midnight gap: 22:00 -04, four real hours end at 03:00 -03 */
+		{"America/Santiago",
+		 "Sat",
+		 "22:00",
+		 "4h",
+		 "2026-09-01T00:00:00Z",
+		 "2026-09-06T02:00:00Z",
+		 "2026-09-06T06:00:00Z",
+		 "2026-09-05"},
 
-	    /* Friday 30 December 2011 never happened in Samoa (-10 -> +14): its window opens at
-	     * the first valid instant after 02:00 that day, 00:00 +14 on Saturday */
-	    {"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-28T00:00:00Z",
-	     "2011-12-30T10:00:00Z", "2011-12-30T14:00:00Z", "2011-12-30"},
-	    /* Thursday 22:00 -10; four real hours across the skipped day end at 02:00 +14 */
-	    {"Pacific/Apia", "Thu", "22:00", "4h", "2011-12-28T00:00:00Z",
-	     "2011-12-30T08:00:00Z", "2011-12-30T12:00:00Z", "2011-12-29"},
-	    /* Saturday 31 December at +14 */
-	    {"Pacific/Apia", "Sat", "02:00", "4h", "2011-12-30T11:00:00Z",
-	     "2011-12-30T12:00:00Z", "2011-12-30T16:00:00Z", "2011-12-31"},
-	    /* the late Friday overlaps Saturday's: the earlier, in progress, comes first */
-	    {"Pacific/Apia", "Fri,Sat", "02:00", "4h", "2011-12-30T13:00:00Z",
-	     "2011-12-30T10:00:00Z", "2011-12-30T14:00:00Z", "2011-12-30"},
-	    /* the Friday after, at +14 */
-	    {"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-30T14:00:00Z",
-	     "2012-01-05T12:00:00Z", "2012-01-05T16:00:00Z", "2012-01-06"},
+		/* Friday 30 December 2011 never happened in Samoa (-10 -> +14): its window opens at
+		 * the first valid instant after 02:00 that day, 00:00 +14 on Saturday */
+		{"Pacific/Apia",
+		 "Fri",
+		 "02:00",
+		 "4h",
+		 "2011-12-28T00:00:00Z",
+		 "2011-12-30T10:00:00Z",
+		 "2011-12-30T14:00:00Z",
+		 "2011-12-30"},
+		/* Thursday 22:00 -10; four real hours across the skipped day end at 02:00 +14 */
+		{"Pacific/Apia",
+		 "Thu",
+		 "22:00",
+		 "4h",
+		 "2011-12-28T00:00:00Z",
+		 "2011-12-30T08:00:00Z",
+		 "2011-12-30T12:00:00Z",
+		 "2011-12-29"},
+		/* Saturday 31 December at +14 */
+		{"Pacific/Apia",
+		 "Sat",
+		 "02:00",
+		 "4h",
+		 "2011-12-30T11:00:00Z",
+		 "2011-12-30T12:00:00Z",
+		 "2011-12-30T16:00:00Z",
+		 "2011-12-31"},
+		/* the late Friday overlaps Saturday's: the earlier, in progress, comes first */
+		{"Pacific/Apia",
+		 "Fri,Sat",
+		 "02:00",
+		 "4h",
+		 "2011-12-30T13:00:00Z",
+		 "2011-12-30T10:00:00Z",
+		 "2011-12-30T14:00:00Z",
+		 "2011-12-30"},
+		/* the Friday after, at +14 */
+		{"Pacific/Apia",
+		 "Fri",
+		 "02:00",
+		 "4h",
+		 "2011-12-30T14:00:00Z",
+		 "2012-01-05T12:00:00Z",
+		 "2012-01-05T16:00:00Z",
+		 "2012-01-06"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
@@ -239,28 +487,70 @@ static void
 test_window_next_start_func(void **state)
 {
 	const WindowRow rows[] = {
-	    /* Saturday's is in progress, so not a start: Sunday's */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T03:00:00Z",
-	     "2026-03-15T02:00:00Z", "2026-03-15T06:00:00Z", "2026-03-15"},
-	    /* exactly at a start */
-	    {"UTC", "Sat,Sun", "02:00", "4h", "2026-03-14T02:00:00Z",
-	     "2026-03-14T02:00:00Z", "2026-03-14T06:00:00Z", "2026-03-14"},
-	    /* in progress across the spring-forward: the next one, 23:00 EDT */
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T06:30:00Z",
-	     "2026-03-15T03:00:00Z", "2026-03-15T07:00:00Z", "2026-03-14"},
-	    /* a second before the transition, the gap-moved start is still ahead */
-	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-08T06:59:59Z",
-	     "2026-03-08T07:00:00Z", "2026-03-08T11:00:00Z", "2026-03-08"},
-	    /* at 00:00 the skipped Friday and Saturday 31 open at the same instant, 10:00Z;
-	     * the earlier date is reported */
-	    {"Pacific/Apia", "Fri,Sat", "00:00", "1h", "2011-12-30T09:00:00Z",
-	     "2011-12-30T10:00:00Z", "2011-12-30T11:00:00Z", "2011-12-30"},
-	    /* a second later both have started: the next Friday, 00:00 +14 */
-	    {"Pacific/Apia", "Fri,Sat", "00:00", "1h", "2011-12-30T10:00:01Z",
-	     "2012-01-05T10:00:00Z", "2012-01-05T11:00:00Z", "2012-01-06"},
-	    /* the late Friday (10:00Z) and Saturday (12:00Z) have both started */
-	    {"Pacific/Apia", "Fri,Sat", "02:00", "4h", "2011-12-30T13:00:00Z",
-	     "2012-01-05T12:00:00Z", "2012-01-05T16:00:00Z", "2012-01-06"},
+		/* Saturday's is in progress, so not a start: Sunday's */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-14T03:00:00Z",
+		 "2026-03-15T02:00:00Z",
+		 "2026-03-15T06:00:00Z",
+		 "2026-03-15"},
+		/* exactly at a start */
+		{"UTC",
+		 "Sat,Sun",
+		 "02:00",
+		 "4h",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T02:00:00Z",
+		 "2026-03-14T06:00:00Z",
+		 "2026-03-14"},
+		/* in progress across the spring-forward: the next one, 23:00 EDT */
+		{"America/New_York",
+		 "Sat",
+		 "23:00",
+		 "4h",
+		 "2026-03-08T06:30:00Z",
+		 "2026-03-15T03:00:00Z",
+		 "2026-03-15T07:00:00Z",
+		 "2026-03-14"},
+		/* a second before the transition, the gap-moved start is still ahead */
+		{"America/New_York",
+		 "Sun",
+		 "02:30",
+		 "4h",
+		 "2026-03-08T06:59:59Z",
+		 "2026-03-08T07:00:00Z",
+		 "2026-03-08T11:00:00Z",
+		 "2026-03-08"},
+		/* at 00:00 the skipped Friday and Saturday 31 open at the same instant, 10:00Z;
+		 * the earlier date is reported */
+		{"Pacific/Apia",
+		 "Fri,Sat",
+		 "00:00",
+		 "1h",
+		 "2011-12-30T09:00:00Z",
+		 "2011-12-30T10:00:00Z",
+		 "2011-12-30T11:00:00Z",
+		 "2011-12-30"},
+		/* a second later both have started: the next Friday, 00:00 +14 */
+		{"Pacific/Apia",
+		 "Fri,Sat",
+		 "00:00",
+		 "1h",
+		 "2011-12-30T10:00:01Z",
+		 "2012-01-05T10:00:00Z",
+		 "2012-01-05T11:00:00Z",
+		 "2012-01-06"},
+		/* the late Friday (10:00Z) and Saturday (12:00Z) have both started */
+		{"Pacific/Apia",
+		 "Fri,Sat",
+		 "02:00",
+		 "4h",
+		 "2011-12-30T13:00:00Z",
+		 "2012-01-05T12:00:00Z",
+		 "2012-01-05T16:00:00Z",
+		 "2012-01-06"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
@@ -278,21 +568,21 @@ test_window_contains_func(void **state)
 		const gchar *when;
 		gboolean inside;
 	} rows[] = {
-	    /* 04:00Z..08:00Z, the Saturday-night window across the spring-forward */
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T03:59:59Z", FALSE},
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T04:00:00Z", TRUE},
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T07:59:59Z", TRUE},
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-08T08:00:00Z", FALSE},
-	    /* the gap-moved start is its first instant */
-	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-08T06:59:59Z", FALSE},
-	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-08T07:00:00Z", TRUE},
-	    /* Samoa's skipped Friday: 10:00Z..14:00Z */
-	    {"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-30T09:59:59Z", FALSE},
-	    {"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-30T10:00:00Z", TRUE},
-	    /* a Wednesday at 12:00 +05:45 is outside a weekend window */
-	    {"Asia/Kathmandu", "Sat,Sun", "00:00", "23h", "2026-06-03T06:15:00Z", FALSE},
-	    /* Sunday 00:30 +05:45 is inside a Saturday window of 26 hours */
-	    {"Asia/Kathmandu", "Sat", "00:00", "26h", "2026-06-06T18:45:00Z", TRUE},
+		/* 04:00Z..08:00Z, the Saturday-night window across the spring-forward */
+		{"America/New_York", "Sat", "23:00", "4h", "2026-03-08T03:59:59Z", FALSE},
+		{"America/New_York", "Sat", "23:00", "4h", "2026-03-08T04:00:00Z", TRUE},
+		{"America/New_York", "Sat", "23:00", "4h", "2026-03-08T07:59:59Z", TRUE},
+		{"America/New_York", "Sat", "23:00", "4h", "2026-03-08T08:00:00Z", FALSE},
+		/* the gap-moved start is its first instant */
+		{"America/New_York", "Sun", "02:30", "4h", "2026-03-08T06:59:59Z", FALSE},
+		{"America/New_York", "Sun", "02:30", "4h", "2026-03-08T07:00:00Z", TRUE},
+		/* Samoa's skipped Friday: 10:00Z..14:00Z */
+		{"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-30T09:59:59Z", FALSE},
+		{"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-30T10:00:00Z", TRUE},
+		/* a Wednesday at 12:00 +05:45 is outside a weekend window */
+		{"Asia/Kathmandu", "Sat,Sun", "00:00", "23h", "2026-06-03T06:15:00Z", FALSE},
+		/* Sunday 00:30 +05:45 is inside a Saturday window of 26 hours */
+		{"Asia/Kathmandu", "Sat", "00:00", "26h", "2026-06-06T18:45:00Z", TRUE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -304,7 +594,10 @@ test_window_contains_func(void **state)
 
 		if (inside != rows[i].inside)
 			fail_msg("%s days=%s start=%s at %s: expected %s",
-				 rows[i].zone, rows[i].days, rows[i].start, rows[i].when,
+				 rows[i].zone,
+				 rows[i].days,
+				 rows[i].start,
+				 rows[i].when,
 				 rows[i].inside ? "inside" : "outside");
 		if (inside)
 			assert_true(window.start <= when && when < window.end);
@@ -326,38 +619,118 @@ test_window_wall_clock_func(void **state)
 		guint range_start;
 		guint range_end;
 	} rows[] = {
-	    /* gap-moved: the clock reads 03:00 EDT at the start, 07:00 at the end */
-	    {"America/New_York", "Sun", "02:30", "4h", "2026-03-01T12:00:00Z",
-	     "2026-03-08T03:00:00Z", "2026-03-08T07:00:00Z", TRUE, 3 * 3600, 7 * 3600},
-	    /* across midnight and the gap: 23:00 EST to 04:00 EDT, wrapping */
-	    {"America/New_York", "Sat", "23:00", "4h", "2026-03-02T00:00:00Z",
-	     "2026-03-07T23:00:00Z", "2026-03-08T04:00:00Z", TRUE, 23 * 3600, 4 * 3600},
-	    /* 01:30 EDT to 02:30 EST: readings 01:30-02:00 EDT then 01:00-02:30 EST */
-	    {"America/New_York", "Sun", "01:30", "2h", "2026-10-26T00:00:00Z",
-	     "2026-11-01T01:30:00Z", "2026-11-01T02:30:00Z", TRUE, 3600, 9000},
-	    /* 01:15 BST to 01:15 GMT: the hour 01:00-02:00 read in full */
-	    {"Europe/London", "Sun", "01:15", "1h", "2026-10-19T00:00:00Z",
-	     "2026-10-25T01:15:00Z", "2026-10-25T01:15:00Z", TRUE, 3600, 7200},
-	    /* 23:30 -03 to 23:30 -04: the repeated 23:00-24:00, wrapping to midnight */
-	    {"America/Santiago", "Sat", "23:30", "1h", "2026-03-30T00:00:00Z",
-	     "2026-04-04T23:30:00Z", "2026-04-04T23:30:00Z", TRUE, 23 * 3600, 0},
-	    /* Samoa's skipped Friday reads Saturday 00:00 to 04:00 */
-	    {"Pacific/Apia", "Fri", "02:00", "4h", "2011-12-28T00:00:00Z",
-	     "2011-12-31T00:00:00Z", "2011-12-31T04:00:00Z", TRUE, 0, 4 * 3600},
-	    /* +05:45, across midnight */
-	    {"Asia/Kathmandu", "Sun", "23:00", "2h", "2026-06-07T17:30:00Z",
-	     "2026-06-07T23:00:00Z", "2026-06-08T01:00:00Z", TRUE, 23 * 3600, 3600},
-	    /* 23h30m across the fall-back (after Tuesday, so the 24 October one, which ends
-	     * at 01:30Z on the 26th, is over): 22:00 EDT Saturday to 20:30 EST Sunday; the repeated
-	     * hour lies inside, so the range is just the ends */
-	    {"America/New_York", "Sat", "22:00", "23h30m", "2026-10-27T00:00:00Z",
-	     "2026-10-31T22:00:00Z", "2026-11-01T20:30:00Z", TRUE, 22 * 3600, 20 * 3600 + 1800},
-	    /* 24 real hours read only 23 on the wall clock, yet hold every time of day */
-	    {"America/New_York", "Sat", "22:00", "24h", "2026-10-27T00:00:00Z",
-	     "2026-10-31T22:00:00Z", "2026-11-01T21:00:00Z", FALSE, 0, 0},
-	    /* longer than a day */
-	    {"UTC", "Sat", "20:00", "30h", "2026-03-10T00:00:00Z",
-	     "2026-03-14T20:00:00Z", "2026-03-16T02:00:00Z", FALSE, 0, 0},
+		/* gap-moved: the clock reads 03:00 EDT at the start, 07:00 at the end */
+		{"America/New_York",
+		 "Sun",
+		 "02:30",
+		 "4h",
+		 "2026-03-01T12:00:00Z",
+		 "2026-03-08T03:00:00Z",
+		 "2026-03-08T07:00:00Z",
+		 TRUE,
+		 3 * 3600,
+		 7 * 3600},
+		/* across midnight and the gap: 23:00 EST to 04:00 EDT, wrapping */
+		{"America/New_York",
+		 "Sat",
+		 "23:00",
+		 "4h",
+		 "2026-03-02T00:00:00Z",
+		 "2026-03-07T23:00:00Z",
+		 "2026-03-08T04:00:00Z",
+		 TRUE,
+		 23 * 3600,
+		 4 * 3600},
+		/* 01:30 EDT to 02:30 EST: readings 01:30-02:00 EDT then 01:00-02:30 EST */
+		{"America/New_York",
+		 "Sun",
+		 "01:30",
+		 "2h",
+		 "2026-10-26T00:00:00Z",
+		 "2026-11-01T01:30:00Z",
+		 "2026-11-01T02:30:00Z",
+		 TRUE,
+		 3600,
+		 9000},
+		/* 01:15 BST to 01:15 GMT: the hour 01:00-02:00 read in full */
+		{"Europe/London",
+		 "Sun",
+		 "01:15",
+		 "1h",
+		 "2026-10-19T00:00:00Z",
+		 "2026-10-25T01:15:00Z",
+		 "2026-10-25T01:15:00Z",
+		 TRUE,
+		 3600,
+		 7200},
+		/* 23:30 -03 to 23:30 -04: the repeated 23:00-24:00, wrapping to midnight */
+		{"America/Santiago",
+		 "Sat",
+		 "23:30",
+		 "1h",
+		 "2026-03-30T00:00:00Z",
+		 "2026-04-04T23:30:00Z",
+		 "2026-04-04T23:30:00Z",
+		 TRUE,
+		 23 * 3600,
+		 0},
+		/* Samoa's skipped Friday reads Saturday 00:00 to 04:00 */
+		{"Pacific/Apia",
+		 "Fri",
+		 "02:00",
+		 "4h",
+		 "2011-12-28T00:00:00Z",
+		 "2011-12-31T00:00:00Z",
+		 "2011-12-31T04:00:00Z",
+		 TRUE,
+		 0,
+		 4 * 3600},
+		/* +05:45, across midnight */
+		{"Asia/Kathmandu",
+		 "Sun",
+		 "23:00",
+		 "2h",
+		 "2026-06-07T17:30:00Z",
+		 "2026-06-07T23:00:00Z",
+		 "2026-06-08T01:00:00Z",
+		 TRUE,
+		 23 * 3600,
+		 3600},
+		/* 23h30m across the fall-back (after Tuesday, so the 24 October one, which ends
+		 * at 01:30Z on the 26th, is over): 22:00 EDT Saturday to 20:30 EST Sunday; the
+		 * repeated hour lies inside, so the range is just the ends */
+		{"America/New_York",
+		 "Sat",
+		 "22:00",
+		 "23h30m",
+		 "2026-10-27T00:00:00Z",
+		 "2026-10-31T22:00:00Z",
+		 "2026-11-01T20:30:00Z",
+		 TRUE,
+		 22 * 3600,
+		 20 * 3600 + 1800},
+		/* 24 real hours read only 23 on the wall clock, yet hold every time of day */
+		{"America/New_York",
+		 "Sat",
+		 "22:00",
+		 "24h",
+		 "2026-10-27T00:00:00Z",
+		 "2026-10-31T22:00:00Z",
+		 "2026-11-01T21:00:00Z",
+		 FALSE,
+		 0,
+		 0},
+		/* longer than a day */
+		{"UTC",
+		 "Sat",
+		 "20:00",
+		 "30h",
+		 "2026-03-10T00:00:00Z",
+		 "2026-03-14T20:00:00Z",
+		 "2026-03-16T02:00:00Z",
+		 FALSE,
+		 0,
+		 0},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -376,19 +749,32 @@ test_window_wall_clock_func(void **state)
 		if (g_strcmp0(wall_start, rows[i].wall_start) != 0 ||
 		    g_strcmp0(wall_end, rows[i].wall_end) != 0)
 			fail_msg("%s days=%s start=%s: wall clock %s..%s, expected %s..%s",
-				 rows[i].zone, rows[i].days, rows[i].start, wall_start, wall_end,
-				 rows[i].wall_start, rows[i].wall_end);
+				 rows[i].zone,
+				 rows[i].days,
+				 rows[i].start,
+				 wall_start,
+				 wall_end,
+				 rows[i].wall_start,
+				 rows[i].wall_end);
 		has_range = pae_window_get_daily_range(&window, tz, &range_start, &range_end);
 		if (has_range != rows[i].has_range)
 			fail_msg("%s days=%s start=%s length=%s: expected %s daily range",
-				 rows[i].zone, rows[i].days, rows[i].start, rows[i].length,
+				 rows[i].zone,
+				 rows[i].days,
+				 rows[i].start,
+				 rows[i].length,
 				 rows[i].has_range ? "a" : "no");
 		if (!has_range)
 			continue;
 		if (range_start != rows[i].range_start || range_end != rows[i].range_end)
 			fail_msg("%s days=%s start=%s: daily range %u..%u, expected %u..%u",
-				 rows[i].zone, rows[i].days, rows[i].start, range_start, range_end,
-				 rows[i].range_start, rows[i].range_end);
+				 rows[i].zone,
+				 rows[i].days,
+				 rows[i].start,
+				 range_start,
+				 range_end,
+				 rows[i].range_start,
+				 rows[i].range_end);
 	}
 }
 
@@ -399,11 +785,11 @@ test_window_absolute_func(void **state)
 		const gchar *zone;
 		const gchar *local_start;
 	} rows[] = {
-	    /* Saturday 6 June 2026 at 02:00 on each VM's clock */
-	    {"America/New_York", "2026-06-06T06:00:00Z"},  /* EDT, -4 */
-	    {"Europe/London", "2026-06-06T01:00:00Z"},     /* BST, +1 */
-	    {"Asia/Kathmandu", "2026-06-05T20:15:00Z"},    /* +05:45 */
-	    {"Australia/Sydney", "2026-06-05T16:00:00Z"},  /* AEST, +10 in the southern winter */
+		/* Saturday 6 June 2026 at 02:00 on each VM's clock */
+		{"America/New_York", "2026-06-06T06:00:00Z"}, /* EDT, -4 */
+		{"Europe/London", "2026-06-06T01:00:00Z"},    /* BST, +1 */
+		{"Asia/Kathmandu", "2026-06-05T20:15:00Z"},   /* +05:45 */
+		{"Australia/Sydney", "2026-06-05T16:00:00Z"}, /* AEST, +10 in the southern winter */
 	};
 	/* absolute: once, at 02:00 in the policy's zone, New York: 06:00Z for everyone */
 	const gchar *absolute_start = "2026-06-06T06:00:00Z";
@@ -444,29 +830,29 @@ test_window_wall_to_instant_func(void **state)
 		const gchar *wall;
 		const gchar *instant;
 	} rows[] = {
-	    /* in the gap: the transition */
-	    {"America/New_York", "2026-03-08T02:30:00Z", "2026-03-08T07:00:00Z"},
-	    /* a fraction in the gap is dropped: the transition is exact */
-	    {"America/New_York", "2026-03-08T02:30:00.500000Z", "2026-03-08T07:00:00Z"},
-	    /* a fraction elsewhere is kept */
-	    {"America/New_York", "2026-03-08T01:59:59.250000Z", "2026-03-08T06:59:59.250000Z"},
-	    /* repeated: the first, in EDT */
-	    {"America/New_York", "2026-11-01T01:30:00Z", "2026-11-01T05:30:00Z"},
-	    /* just before the repeated hour: once, EDT */
-	    {"America/New_York", "2026-11-01T00:59:59Z", "2026-11-01T04:59:59Z"},
-	    /* 02:00 is only ever read in EST: the EDT clock went from 01:59:59 back to 01:00 */
-	    {"America/New_York", "2026-11-01T02:00:00Z", "2026-11-01T07:00:00Z"},
-	    /* last second of the half-hour gap */
-	    {"Australia/Lord_Howe", "2026-10-04T02:29:59Z", "2026-10-03T15:30:00Z"},
-	    /* last second of the repeated hour, first pass at +13:45 */
-	    {"Pacific/Chatham", "2026-04-05T03:44:59Z", "2026-04-04T13:59:59Z"},
-	    /* the skipped day */
-	    {"Pacific/Apia", "2011-12-30T12:00:00Z", "2011-12-30T10:00:00Z"},
-	    /* Nepal moved from +05:30 to +05:45 at midnight: 00:00-00:15 never happened */
-	    {"Asia/Kathmandu", "1986-01-01T00:10:00Z", "1985-12-31T18:30:00Z"},
-	    /* Chile's skipped midnight */
-	    {"America/Santiago", "2026-09-06T00:00:00Z", "2026-09-06T04:00:00Z"},
-	    {"UTC", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"},
+		/* in the gap: the transition */
+		{"America/New_York", "2026-03-08T02:30:00Z", "2026-03-08T07:00:00Z"},
+		/* a fraction in the gap is dropped: the transition is exact */
+		{"America/New_York", "2026-03-08T02:30:00.500000Z", "2026-03-08T07:00:00Z"},
+		/* a fraction elsewhere is kept */
+		{"America/New_York", "2026-03-08T01:59:59.250000Z", "2026-03-08T06:59:59.250000Z"},
+		/* repeated: the first, in EDT */
+		{"America/New_York", "2026-11-01T01:30:00Z", "2026-11-01T05:30:00Z"},
+		/* just before the repeated hour: once, EDT */
+		{"America/New_York", "2026-11-01T00:59:59Z", "2026-11-01T04:59:59Z"},
+		/* 02:00 is only ever read in EST: the EDT clock went from 01:59:59 back to 01:00 */
+		{"America/New_York", "2026-11-01T02:00:00Z", "2026-11-01T07:00:00Z"},
+		/* last second of the half-hour gap */
+		{"Australia/Lord_Howe", "2026-10-04T02:29:59Z", "2026-10-03T15:30:00Z"},
+		/* last second of the repeated hour, first pass at +13:45 */
+		{"Pacific/Chatham", "2026-04-05T03:44:59Z", "2026-04-04T13:59:59Z"},
+		/* the skipped day */
+		{"Pacific/Apia", "2011-12-30T12:00:00Z", "2011-12-30T10:00:00Z"},
+		/* Nepal moved from +05:30 to +05:45 at midnight: 00:00-00:15 never happened */
+		{"Asia/Kathmandu", "1986-01-01T00:10:00Z", "1985-12-31T18:30:00Z"},
+		/* Chile's skipped midnight */
+		{"America/Santiago", "2026-09-06T00:00:00Z", "2026-09-06T04:00:00Z"},
+		{"UTC", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -475,14 +861,18 @@ test_window_wall_to_instant_func(void **state)
 		g_autofree gchar *text = pae_time_to_iso8601(instant);
 
 		if (g_strcmp0(text, rows[i].instant) != 0)
-			fail_msg("%s wall %s: got %s, expected %s", rows[i].zone, rows[i].wall, text,
+			fail_msg("%s wall %s: got %s, expected %s",
+				 rows[i].zone,
+				 rows[i].wall,
+				 text,
 				 rows[i].instant);
 	}
 
 	/* and back: 07:15Z in the Chatham winter reads 20:00 at +12:45 */
 	{
 		g_autoptr(GTimeZone) tz = test_window_zone("Pacific/Chatham");
-		PaeTime wall = pae_window_instant_to_wall(tz, test_window_time("2026-07-01T07:15:00Z"));
+		PaeTime wall =
+			pae_window_instant_to_wall(tz, test_window_time("2026-07-01T07:15:00Z"));
 		g_autofree gchar *text = pae_time_to_iso8601(wall);
 		assert_string_equal(text, "2026-07-01T20:00:00Z");
 	}
@@ -517,19 +907,33 @@ test_window_sweep_func(void **state)
 		const gchar *zone;
 		const gchar *from;
 	} zones[] = {
-	    {"America/New_York", "2026-01-01T00:00:00Z"},
-	    {"Europe/London", "2026-01-01T00:00:00Z"},
-	    {"Australia/Lord_Howe", "2026-01-01T00:00:00Z"},
-	    {"Asia/Kathmandu", "1985-06-01T00:00:00Z"},
-	    {"Pacific/Chatham", "2026-01-01T00:00:00Z"},
-	    {"Australia/Sydney", "2026-01-01T00:00:00Z"},
-	    {"America/Santiago", "2026-01-01T00:00:00Z"},
-	    {"Pacific/Apia", "2011-06-01T00:00:00Z"},
-	    {"UTC", "2026-01-01T00:00:00Z"},
+		{"America/New_York", "2026-01-01T00:00:00Z"},
+		{"Europe/London", "2026-01-01T00:00:00Z"},
+		{"Australia/Lord_Howe", "2026-01-01T00:00:00Z"},
+		{"Asia/Kathmandu", "1985-06-01T00:00:00Z"},
+		{"Pacific/Chatham", "2026-01-01T00:00:00Z"},
+		{"Australia/Sydney", "2026-01-01T00:00:00Z"},
+		{"America/Santiago", "2026-01-01T00:00:00Z"},
+		{"Pacific/Apia", "2011-06-01T00:00:00Z"},
+		{"UTC", "2026-01-01T00:00:00Z"},
 	};
-	const gchar *starts[] = {"00:00", "00:10", "00:30", "01:00", "01:15", "01:30", "01:45",
-				 "02:00", "02:15", "02:30", "02:45", "03:00", "03:15", "03:30",
-				 "03:45", "23:00", "23:30"};
+	const gchar *starts[] = {"00:00",
+				 "00:10",
+				 "00:30",
+				 "01:00",
+				 "01:15",
+				 "01:30",
+				 "01:45",
+				 "02:00",
+				 "02:15",
+				 "02:30",
+				 "02:45",
+				 "03:00",
+				 "03:15",
+				 "03:30",
+				 "03:45",
+				 "23:00",
+				 "23:30"};
 
 	for (guint z = 0; z < G_N_ELEMENTS(zones); z++) {
 		g_autoptr(GTimeZone) tz = test_window_zone(zones[z].zone);
@@ -558,25 +962,43 @@ test_window_sweep_func(void **state)
 				if (reading < nominal ||
 				    (reading > nominal &&
 				     test_window_reading(tz, start - 1) >= nominal))
-					fail_msg("%s %s on %04u-%02u-%02u: starts at %" G_GINT64_FORMAT
-						 ", reading %" G_GINT64_FORMAT " for nominal %" G_GINT64_FORMAT,
-						 zones[z].zone, starts[s], w.year, w.month, w.day,
-						 start, reading, nominal);
+					fail_msg("%s %s on %04u-%02u-%02u: starts at "
+						 "%" G_GINT64_FORMAT ", reading %" G_GINT64_FORMAT
+						 " for nominal %" G_GINT64_FORMAT,
+						 zones[z].zone,
+						 starts[s],
+						 w.year,
+						 w.month,
+						 w.day,
+						 start,
+						 reading,
+						 nominal);
 				for (gint64 step = 1800; step <= 3600; step += 900) {
 					if (test_window_reading(tz, start - step) == nominal)
-						fail_msg("%s %s on %04u-%02u-%02u: a first occurrence %"
-							 G_GINT64_FORMAT "s earlier was missed",
-							 zones[z].zone, starts[s], w.year, w.month,
-							 w.day, step);
+						fail_msg("%s %s on %04u-%02u-%02u: a first "
+							 "occurrence %" G_GINT64_FORMAT
+							 "s earlier was missed",
+							 zones[z].zone,
+							 starts[s],
+							 w.year,
+							 w.month,
+							 w.day,
+							 step);
 				}
 				/* a date may only be passed over when its start coincides with the
 				 * one before, which a gap pushed onto it (Samoa, 00:00 on the 30th
 				 * and on the 31st are both 10:00Z) */
 				if (last_day != G_MININT64 && day != last_day + 1 &&
 				    !(day == last_day + 2 &&
-				      last_reading == (last_day + 1) * 86400 + (gint64)spec.start * 60))
-					fail_msg("%s %s: %04u-%02u-%02u does not follow the day before",
-						 zones[z].zone, starts[s], w.year, w.month, w.day);
+				      last_reading ==
+					      (last_day + 1) * 86400 + (gint64)spec.start * 60))
+					fail_msg("%s %s: %04u-%02u-%02u does not follow the day "
+						 "before",
+						 zones[z].zone,
+						 starts[s],
+						 w.year,
+						 w.month,
+						 w.day);
 				last_day = day;
 				last_reading = reading;
 				after = w.start + 1;
@@ -593,27 +1015,29 @@ test_window_parse_days_func(void **state)
 		gboolean ok;
 		guint8 mask;
 	} rows[] = {
-	    {"Sat,Sun", TRUE, PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY},
-	    {" saturday , SUNDAY ", TRUE, PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY},
-	    {"mon-fri", TRUE, 0x1f},
-	    /* a range may wrap past Sunday */
-	    {"Fri-Mon", TRUE,
-	     PAE_WINDOW_DAY_FRIDAY | PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY |
-		 PAE_WINDOW_DAY_MONDAY},
-	    {"Mon-Sun", TRUE, PAE_WINDOW_DAYS_ALL},
-	    {"Tue,Thu-Fri", TRUE,
-	     PAE_WINDOW_DAY_TUESDAY | PAE_WINDOW_DAY_THURSDAY | PAE_WINDOW_DAY_FRIDAY},
-	    {"", FALSE, 0},
-	    {"  ", FALSE, 0},
-	    {"Sat,", FALSE, 0},
-	    {"Sat,,Sun", FALSE, 0},
-	    {"Sunn", FALSE, 0},
-	    {"Sa", FALSE, 0},
-	    {"Sat,Sat", FALSE, 0},
-	    {"Mon-Fri,Wed", FALSE, 0},
-	    {"Mon-Mon", FALSE, 0},
-	    {"Mon-Tue-Wed", FALSE, 0},
-	    {"Mon-", FALSE, 0},
+		{"Sat,Sun", TRUE, PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY},
+		{" saturday , SUNDAY ", TRUE, PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY},
+		{"mon-fri", TRUE, 0x1f},
+		/* a range may wrap past Sunday */
+		{"Fri-Mon",
+		 TRUE,
+		 PAE_WINDOW_DAY_FRIDAY | PAE_WINDOW_DAY_SATURDAY | PAE_WINDOW_DAY_SUNDAY |
+			 PAE_WINDOW_DAY_MONDAY},
+		{"Mon-Sun", TRUE, PAE_WINDOW_DAYS_ALL},
+		{"Tue,Thu-Fri",
+		 TRUE,
+		 PAE_WINDOW_DAY_TUESDAY | PAE_WINDOW_DAY_THURSDAY | PAE_WINDOW_DAY_FRIDAY},
+		{"", FALSE, 0},
+		{"  ", FALSE, 0},
+		{"Sat,", FALSE, 0},
+		{"Sat,,Sun", FALSE, 0},
+		{"Sunn", FALSE, 0},
+		{"Sa", FALSE, 0},
+		{"Sat,Sat", FALSE, 0},
+		{"Mon-Fri,Wed", FALSE, 0},
+		{"Mon-Mon", FALSE, 0},
+		{"Mon-Tue-Wed", FALSE, 0},
+		{"Mon-", FALSE, 0},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -622,7 +1046,9 @@ test_window_parse_days_func(void **state)
 		gboolean ok = pae_window_spec_parse_days(rows[i].text, &mask, &error);
 
 		if (ok != rows[i].ok)
-			fail_msg("days '%s': expected %s", rows[i].text, rows[i].ok ? "ok" : "error");
+			fail_msg("days '%s': expected %s",
+				 rows[i].text,
+				 rows[i].ok ? "ok" : "error");
 		if (ok) {
 			assert_int_equal(mask, rows[i].mask);
 		} else {
@@ -634,9 +1060,10 @@ test_window_parse_days_func(void **state)
 		g_autoptr(GError) error = NULL;
 		guint8 mask = 0;
 		assert_false(pae_window_spec_parse_days("Sat,Sunn", &mask, &error));
-		assert_string_equal(error->message,
-				    "unknown day 'Sunn' in 'Sat,Sunn': expected Mon, Tue, Wed, Thu, "
-				    "Fri, Sat or Sun, or a range such as Mon-Fri");
+		assert_string_equal(
+			error->message,
+			"unknown day 'Sunn' in 'Sat,Sunn': expected Mon, Tue, Wed, Thu, "
+			"Fri, Sat or Sun, or a range such as Mon-Fri");
 	}
 	{
 		g_autoptr(GError) error = NULL;
@@ -654,22 +1081,22 @@ test_window_parse_start_func(void **state)
 		gboolean ok;
 		guint minutes;
 	} rows[] = {
-	    {"02:00", TRUE, 120},
-	    {"2:00", TRUE, 120},
-	    {" 23:59 ", TRUE, 1439},
-	    {"00:00", TRUE, 0},
-	    {"12:05", TRUE, 725},
-	    {"24:00", FALSE, 0},
-	    {"12:60", FALSE, 0},
-	    {"2", FALSE, 0},
-	    {"02:0", FALSE, 0},
-	    {"02:000", FALSE, 0},
-	    {"002:00", FALSE, 0},
-	    {"ab:cd", FALSE, 0},
-	    {"", FALSE, 0},
-	    {"-1:00", FALSE, 0},
-	    {"02:00pm", FALSE, 0},
-	    {"02.00", FALSE, 0},
+		{"02:00", TRUE, 120},
+		{"2:00", TRUE, 120},
+		{" 23:59 ", TRUE, 1439},
+		{"00:00", TRUE, 0},
+		{"12:05", TRUE, 725},
+		{"24:00", FALSE, 0},
+		{"12:60", FALSE, 0},
+		{"2", FALSE, 0},
+		{"02:0", FALSE, 0},
+		{"02:000", FALSE, 0},
+		{"002:00", FALSE, 0},
+		{"ab:cd", FALSE, 0},
+		{"", FALSE, 0},
+		{"-1:00", FALSE, 0},
+		{"02:00pm", FALSE, 0},
+		{"02.00", FALSE, 0},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -678,7 +1105,9 @@ test_window_parse_start_func(void **state)
 		gboolean ok = pae_window_spec_parse_start(rows[i].text, &minutes, &error);
 
 		if (ok != rows[i].ok)
-			fail_msg("start '%s': expected %s", rows[i].text, rows[i].ok ? "ok" : "error");
+			fail_msg("start '%s': expected %s",
+				 rows[i].text,
+				 rows[i].ok ? "ok" : "error");
 		if (ok) {
 			assert_int_equal(minutes, rows[i].minutes);
 		} else {
@@ -703,16 +1132,16 @@ test_window_parse_length_func(void **state)
 		gboolean ok;
 		GTimeSpan length;
 	} rows[] = {
-	    {"4h", TRUE, 4 * G_TIME_SPAN_HOUR},
-	    {"1h30m", TRUE, 90 * G_TIME_SPAN_MINUTE},
-	    {"30h", TRUE, 30 * G_TIME_SPAN_HOUR},
-	    {"6d23h59m", TRUE, 7 * G_TIME_SPAN_DAY - G_TIME_SPAN_MINUTE},
-	    {"0s", FALSE, 0},
-	    {"7d", FALSE, 0},
-	    {"1w", FALSE, 0},
-	    {"", FALSE, 0},
-	    {"4x", FALSE, 0},
-	    {"-4h", FALSE, 0},
+		{"4h", TRUE, 4 * G_TIME_SPAN_HOUR},
+		{"1h30m", TRUE, 90 * G_TIME_SPAN_MINUTE},
+		{"30h", TRUE, 30 * G_TIME_SPAN_HOUR},
+		{"6d23h59m", TRUE, 7 * G_TIME_SPAN_DAY - G_TIME_SPAN_MINUTE},
+		{"0s", FALSE, 0},
+		{"7d", FALSE, 0},
+		{"1w", FALSE, 0},
+		{"", FALSE, 0},
+		{"4x", FALSE, 0},
+		{"-4h", FALSE, 0},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -721,7 +1150,9 @@ test_window_parse_length_func(void **state)
 		gboolean ok = pae_window_spec_parse_length(rows[i].text, &length, &error);
 
 		if (ok != rows[i].ok)
-			fail_msg("length '%s': expected %s", rows[i].text, rows[i].ok ? "ok" : "error");
+			fail_msg("length '%s': expected %s",
+				 rows[i].text,
+				 rows[i].ok ? "ok" : "error");
 		if (ok) {
 			assert_int_equal(length, rows[i].length);
 		} else {
@@ -786,17 +1217,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_window_next_func),
-	    cmocka_unit_test(test_window_next_start_func),
-	    cmocka_unit_test(test_window_contains_func),
-	    cmocka_unit_test(test_window_wall_clock_func),
-	    cmocka_unit_test(test_window_absolute_func),
-	    cmocka_unit_test(test_window_wall_to_instant_func),
-	    cmocka_unit_test(test_window_sweep_func),
-	    cmocka_unit_test(test_window_parse_days_func),
-	    cmocka_unit_test(test_window_parse_start_func),
-	    cmocka_unit_test(test_window_parse_length_func),
-	    cmocka_unit_test(test_window_spec_func),
+		cmocka_unit_test(test_window_next_func),
+		cmocka_unit_test(test_window_next_start_func),
+		cmocka_unit_test(test_window_contains_func),
+		cmocka_unit_test(test_window_wall_clock_func),
+		cmocka_unit_test(test_window_absolute_func),
+		cmocka_unit_test(test_window_wall_to_instant_func),
+		cmocka_unit_test(test_window_sweep_func),
+		cmocka_unit_test(test_window_parse_days_func),
+		cmocka_unit_test(test_window_parse_start_func),
+		cmocka_unit_test(test_window_parse_length_func),
+		cmocka_unit_test(test_window_spec_func),
 	};
 	return cmocka_run_group_tests_name("window", tests, NULL, NULL);
 }
