@@ -29,7 +29,6 @@
 #define PAE_OBSERVER_CURSOR "engine"
 #define PAE_OBSERVER_BATCH  500
 /* observations this close to the store's first belong to the first resync */
-#define PAE_OBSERVER_FIRST_RESYNC G_TIME_SPAN_MINUTE
 
 static gboolean
 pae_observer_is_observation(PaeHistoryEntry *entry)
@@ -66,15 +65,15 @@ pae_observer_provision(PaeEngineContext *ctx,
 		       PaeLifecycle *lc,
 		       GError **error)
 {
-	gint64 first = 0;
+	gboolean first = FALSE;
 
 	ctx->reconcile_requested = TRUE;
-	/* the first resync of a new agent meets a fleet in service: adopt it as
+	/* the first resync of a new store meets a fleet in service: adopt it as
 	 * it is; a VM a later resync finds was defined while nobody listened */
 	if (entry->source == PAE_SOURCE_RESYNC &&
-	    !pae_store_get_first_observation(ctx->store, &first, error))
+	    !pae_store_is_first_resync(ctx->store, entry->id, &first, error))
 		return FALSE;
-	if (entry->source == PAE_SOURCE_RESYNC && entry->at - first < PAE_OBSERVER_FIRST_RESYNC)
+	if (first)
 		return lc->state == PAE_LIFECYCLE_READY && lc->since != 0
 			       ? TRUE
 			       : pae_observer_set_lifecycle(

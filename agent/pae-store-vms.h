@@ -36,6 +36,6 @@ gboolean
 pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError **error);
 
 gboolean
-pae_store_get_first_observation(PaeStore *self, gint64 *first, GError **error);
+pae_store_is_first_resync(PaeStore *self, gint64 id, gboolean *first, GError **error);
 
 G_END_DECLS

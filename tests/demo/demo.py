@@ -82,7 +82,38 @@ class Demo:
         print(f"emulator   pid {self.emulator.process.pid}  {self.emulator.base_url}")
         print(f"pae-agent  pid {self.agent.process.pid}  database {self.agent.state_dir}/state.db")
 
-    def lifecycle(self):
+    def show_tail(self, lines, *args):
+        """Like show(), only the table's header and its last lines."""
+        print(f"$ paectl {' '.join(args)}   (the last {lines} records)", flush=True)
+        result = subprocess.run([PAECTL, "--config", self.agent.config, *args],
+                                capture_output=True, text=True)
+        text = result.stdout.splitlines()
+        table = next(i for i, line in enumerate(text) if line.startswith("TIME "))
+        print("\n".join(text[:table + 1] + text[table + 1:][-lines:]), flush=True)
+
+    def virsh_show(self, *args):
+        print(f"$ virsh {' '.join(args)}", flush=True)
+        print(self.virsh(*args).strip(), flush=True)
+
+    def lifecycle_state(self, vm):
+        return self.agent.paectl("history", vm)["lifecycle"] or {}
+
+    def run_actions(self, vm, purpose, minutes=10):
+        """Move the shared clock a minute at a time while the client runs the
+        action, the agent checking it each time, until it has an outcome."""
+        def outcome():
+            actions = [a for a in self.agent.vm(vm)["actions"] if a["purpose"] == purpose]
+            return actions and actions[0]["target"]["outcome"]
+        for _ in range(minutes):
+            self.emulator.admin("POST", "clock", {"advance": 60})
+            self.agent.run_pass("check")
+            if outcome() not in ("pending", "running", None):
+                break
+        now = self.emulator.admin("GET", "clock")["now"]
+        print(f"(the shared clock moved on to {now} while the client ran the action: "
+              f"{outcome()})", flush=True)
+
+    def events(self):
         for name, uuid, tenant, category, tz in VMS:
             self.say(f"virsh define {name}: tenant {tenant}, category {category}, clock {tz}")
             self.virsh.define(domain_xml(name, uuid, tenant=tenant, category=category,
@@ -92,7 +123,7 @@ class Demo:
             self.settle(uuid, "start")
 
         lon = VMS[0][1]
-        self.say("vm-lon-1: suspend, resume, snapshot, move to production, revert the snapshot")
+        self.say("vm-lon-1: suspend and resume, a snapshot, moved to production")
         self.virsh("suspend", "vm-lon-1")
         self.settle(lon, "suspend")
         self.virsh("resume", "vm-lon-1")
@@ -101,8 +132,6 @@ class Demo:
         self.virsh("metadata", "vm-lon-1", "--uri", "urn:x-pae:vm:1", "--key", "pae", "--set",
                    "<vm><tenant>acme</tenant><category>production</category></vm>")
         self.settle(lon, "category-change")
-        self.virsh("snapshot-revert", "vm-lon-1", "before-move")
-        self.settle(lon, "revert")
 
         batch = VMS[4][1]
         self.say("batch-7: saved and restored, then undefined")
@@ -127,29 +156,99 @@ class Demo:
         wait_until(lambda: "provision" in self.agent.history_kinds("cache-1"), what="cache-1")
         self.show("vms", "--all")
 
-    def compliance(self):
-        self.say("compliance: VMs mapped to BigFix computers by their UUID, one bulk pass")
-        self.advance(60, "BigFix clients report after the revert")
-        self.emulator.admin("POST", "computer/1001/report", {})
+    def activation(self):
+        self.say("activation: each new VM gets its baseline at once, outside any window, "
+                 "when its BigFix computer reports")
         self.agent.reconcile()
+        self.show("vms")
+        print()
         self.show("status")
         print()
         self.show("patches")
-        print()
-        self.show("patches", "vm-lon-1")
-
-        self.say("a catch-up for vm-lon-1: one action, at once, with what it misses")
-        self.show("baseline", "vm-lon-1", "--wait")
-        key = [a for a in self.agent.vm("vm-lon-1")["actions"]][0]["key"]
-        wait_until(lambda: any(a["title"].startswith(f"[{key}]") for a in self.emulator.actions()),
-                   what="the action on the server")
-        for _ in range(10):
-            self.advance(60, "the client runs the action")
-            self.agent.run_pass("check")
-            action = self.agent.vm("vm-lon-1")["actions"][0]
-            if action["target"]["outcome"] == "done":
-                break
+        for name in ("vm-lon-1", "vm-nyc-1", "vm-ktm-primary", "vm-syd-1"):
+            wait_until(lambda: [a for a in self.agent.vm(name)["actions"]
+                                if a["purpose"] == "activation" and a["action_id"]],
+                       what=f"the activation of {name} on the server")
+        self.run_actions("vm-lon-1", "activation")
+        self.emulator.admin("POST", "computer/1004/restart", {})
+        print("(vm-syd-1's kernel patch waits for a restart: the emulator restarts it)")
+        self.agent.run_pass("check")
         self.agent.reconcile()
+        wait_until(lambda: self.lifecycle_state("vm-lon-1").get("handover"),
+                   what="vm-lon-1's hand-over")
+        print()
+        self.show("vms")
+        print()
+        self.show("history", "vm-lon-1")
+        print()
+        self.virsh_show("metadata", "vm-lon-1", "urn:x-pae:handover:1")
+        print("(vm-nyc-1's sudo patch failed on its client: an incident, shown at the end; "
+              "cache-1 has no BigFix computer: it stays provisioning until its deadline)")
+
+    def catch_up(self):
+        self.say("resume catch-up: vm-lon-1 suspended for three weeks, "
+                 "a critical patch became due meanwhile")
+        lon = VMS[0][1]
+        self.virsh("suspend", "vm-lon-1")
+        self.settle(lon, "suspend")
+        self.emulator.admin("POST", "computer/1001", {"online": False})
+        now = self.emulator.admin("POST", "clock", {"set": "2026-04-13T08:00:00Z"})["now"]
+        print(f"(the shared clock jumps to {now}; RHSA-2026:0120 (Critical), released "
+              "2026-03-24, was due on the second Saturday of April)")
+        self.emulator.admin("POST", "fixlets", {
+            "site": "Patches for RHEL 8", "id": 801020,
+            "name": "RHSA-2026:0120: openssh security update (Critical)",
+            "severity": "Critical", "category": "Security Advisory",
+            "release_date": "2026-03-24", "cves": ["CVE-2026-0120"]})
+        self.virsh("resume", "vm-lon-1")
+        self.settle(lon, "resume")
+        wait_until(lambda: self.lifecycle_state("vm-lon-1").get("state") == "catching-up",
+                   what="catching up")
+        self.agent.reconcile()
+        self.show_tail(2, "history", "vm-lon-1")
+        print("(no BigFix report older than the resume is trusted: the agent waits for one)")
+        self.emulator.admin("POST", "clock", {"advance": 60})
+        self.emulator.admin("POST", "computer/1001", {"online": True})
+        self.emulator.admin("POST", "computer/1001/relevance", {"add": [801020]})
+        print("(the client is back and reports: RHSA-2026:0120 is relevant)")
+        self.agent.reconcile()
+        wait_until(lambda: [a for a in self.agent.vm("vm-lon-1")["actions"]
+                            if a["purpose"] == "catch-up" and a["action_id"]],
+                   what="the catch-up on the server")
+        self.run_actions("vm-lon-1", "catch-up")
+        self.agent.reconcile()
+        wait_until(lambda: self.lifecycle_state("vm-lon-1").get("state") == "ready", what="ready")
+        self.show_tail(6, "history", "vm-lon-1")
+
+    def revert(self):
+        self.say("snapshot revert: vm-lon-1 back to 'before-move', its patch level and its "
+                 "category with it")
+        lon = VMS[0][1]
+        self.virsh("snapshot-revert", "vm-lon-1", "before-move")
+        self.settle(lon, "revert")
+        self.emulator.admin("POST", "computer/1001/reset", {})
+        print("(the client's state is the snapshot's: what the activation applied is "
+              "missing again; its last report predates the revert)")
+        self.agent.reconcile()
+        wait_until(lambda: self.lifecycle_state("vm-lon-1").get("state") == "rebaselining",
+                   what="rebaselining")
+        self.show_tail(3, "history", "vm-lon-1")
+        self.emulator.admin("POST", "clock", {"advance": 60})
+        self.emulator.admin("POST", "computer/1001/report", {})
+        print("(a report newer than the revert comes in)")
+        self.agent.reconcile()
+        wait_until(lambda: [a for a in self.agent.vm("vm-lon-1")["actions"]
+                            if a["purpose"] == "rebaseline" and a["action_id"]],
+                   what="the re-baseline on the server")
+        self.run_actions("vm-lon-1", "rebaseline")
+        self.agent.reconcile()
+        wait_until(lambda: not self.lifecycle_state("vm-lon-1").get("handover_pending")
+                   and self.lifecycle_state("vm-lon-1").get("state") == "ready",
+                   what="ready and handed over")
+        self.show_tail(6, "history", "vm-lon-1")
+        print()
+        self.virsh_show("metadata", "vm-lon-1", "urn:x-pae:handover:1")
+        print()
         self.show("vm", "vm-lon-1")
 
     def stop(self):
@@ -167,9 +266,11 @@ def main():
     demo = Demo()
     try:
         demo.start()
-        demo.lifecycle()
-        demo.compliance()
+        demo.events()
+        demo.activation()
         policy(demo)
+        demo.catch_up()
+        demo.revert()
         incidents(demo)
     finally:
         demo.stop()

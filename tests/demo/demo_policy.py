@@ -50,20 +50,26 @@ def closed(demo, category):
 
 def policy(demo):
     demo.say("policy: a critical patch through test → dev → production, window by window")
-    demo.emulator.admin("POST", "fixlets", {
-        "site": "Patches for RHEL 8", "id": FIXLET,
-        "name": "RHSA-2026:0110: glibc security update (Critical)",
-        "severity": "Critical", "category": "Security Advisory",
-        "release_date": "2026-03-03", "cves": ["CVE-2026-0110"]})
     demo.emulator.admin("POST", "computers", [
-        {"id": cid, "name": name, "uuid": uuid, "timezone": zone, "relevant": [FIXLET]}
+        {"id": cid, "name": name, "uuid": uuid, "timezone": zone, "relevant": []}
         for name, uuid, _, zone, cid in FLEET])
     for name, uuid, category, zone, _ in FLEET:
         demo.virsh.define(domain_xml(name, uuid, tenant="initech", category=category,
                                      clock_tz=zone), demo.workdir)
         demo.virsh("start", name)
-    print("RHSA-2026:0110 (Critical), released 2026-03-03; initech has one VM per stage, "
-          "in London, Kathmandu and New York")
+    demo.agent.reconcile()
+    wait_until(lambda: all(demo.lifecycle_state(name).get("state") == "ready"
+                           for name, *_ in FLEET), what="initech's VMs in service")
+    print("initech has one VM per stage, in London, Kathmandu and New York: activated, "
+          "nothing to apply, in service")
+    demo.emulator.admin("POST", "fixlets", {
+        "site": "Patches for RHEL 8", "id": FIXLET,
+        "name": "RHSA-2026:0110: glibc security update (Critical)",
+        "severity": "Critical", "category": "Security Advisory",
+        "release_date": "2026-03-03", "cves": ["CVE-2026-0110"]})
+    for *_, cid in FLEET:
+        demo.emulator.admin("POST", f"computer/{cid}/relevance", {"add": [FIXLET]})
+    print("RHSA-2026:0110 (Critical) is released on 2026-03-03 and relevant to all three")
     demo.agent.reconcile()
     wait_until(lambda: "test" in change_states(demo), what="the test stage's change")
     demo.show("plan")

@@ -175,6 +175,16 @@ class LifecycleTest(PaeTestCase):
                                what="the baseline-timeout incident")
         self.assertEqual([i["vm"] for i in incidents], [orphan])
 
+        # defined while nobody listened: the resync after the restart finds a
+        # new VM, not one of the fleet in service the first resync adopted
+        self.assertEqual(agent.stop(), 0)
+        late = "1c000000-0000-4000-8000-0000000000fe"
+        virsh.define(domain_xml("late-1", late, category="test"), self.workdir)
+        agent.start()
+        wait_until(lambda: self.lifecycle(agent, "late-1"), what="late-1's lifecycle")
+        self.assertEqual(self.lifecycle(agent, "late-1")[0]["event"], "provisioning")
+        self.assertEqual(agent.paectl("history", "new-web")["lifecycle"]["state"], "ready")
+
     def test_resume_catches_up_on_what_became_due(self):
         uuid = "1c000000-0000-4000-8000-000000000002"
         agent, virsh = self.start_fleet(
