@@ -67,19 +67,29 @@ pae_catchup_action_is_pending_for(PaeAction *action, const gchar *vm_uuid)
  * Returns: (nullable): the key of the newest action outside any window that
  * has still to run on the VM
  */
+/* the VM's actions that have still to run on it */
+static GPtrArray *
+pae_catchup_list_pending(PaeEngineContext *ctx, const gchar *vm_uuid, GError **error)
+{
+	GPtrArray *actions = pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
+
+	for (guint i = actions != NULL ? actions->len : 0; i > 0; i--) {
+		if (!pae_catchup_action_is_pending_for(actions->pdata[i - 1], vm_uuid))
+			g_ptr_array_remove_index(actions, i - 1);
+	}
+	return actions;
+}
+
 gchar *
 pae_catchup_find_pending(PaeEngineContext *ctx, const gchar *vm_uuid, GError **error)
 {
-	g_autoptr(GPtrArray) actions =
-		pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
+	g_autoptr(GPtrArray) actions = pae_catchup_list_pending(ctx, vm_uuid, error);
 	PaeAction *newest = NULL;
 
 	if (actions == NULL)
 		return NULL;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
-		if (!pae_catchup_action_is_pending_for(action, vm_uuid))
-			continue;
 		if (newest == NULL || action->created > newest->created)
 			newest = action;
 	}
@@ -93,8 +103,7 @@ pae_catchup_uncovered(PaeEngineContext *ctx,
 		      GPtrArray *missing,
 		      GError **error)
 {
-	g_autoptr(GPtrArray) actions =
-		pae_store_list_actions_for_vm(ctx->store, vm_uuid, 100, error);
+	g_autoptr(GPtrArray) actions = pae_catchup_list_pending(ctx, vm_uuid, error);
 	g_autoptr(GHashTable) covered =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *uncovered;
@@ -103,8 +112,6 @@ pae_catchup_uncovered(PaeEngineContext *ctx,
 		return NULL;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
-		if (!pae_catchup_action_is_pending_for(action, vm_uuid))
-			continue;
 		for (guint j = 0; j < action->patches->len; j++) {
 			PaePatchRef *ref = action->patches->pdata[j];
 			g_hash_table_add(covered, pae_store_patch_key(ref->site, ref->fixlet_id));

@@ -18,35 +18,16 @@
 #include "pae-vm.h"
 
 static const gchar *const pae_config_agent_keys[] = {
-	"libvirt_uri",
-	"state_directory",
-	"database",
-	"spool_directory",
-	"default_timezone",
-	"reconcile_interval",
-	"reconnect_min",
-	"reconnect_max",
-	"keepalive_interval",
-	"keepalive_count",
-	"batch_delay",
-	"batch_max",
-	"tick_interval",
-	"log_target",
-	"debug_domains",
-	"clock_file",
-	"metrics_file",
-	"default_tenant",
-	"default_category",
-	"agent_id",
-	"patch_server",
-	"check_interval",
-	"unmanaged_grace",
-	"action_lifetime",
-	"change_management",
-	"incidents",
-	"baseline_timeout",
-	"revert_report_wait",
-	NULL,
+	"libvirt_uri",	      "state_directory",    "database",
+	"spool_directory",    "default_timezone",   "reconcile_interval",
+	"resync_interval",    "reconnect_min",	    "reconnect_max",
+	"keepalive_interval", "keepalive_count",    "batch_delay",
+	"batch_max",	      "tick_interval",	    "log_target",
+	"debug_domains",      "clock_file",	    "metrics_file",
+	"default_tenant",     "default_category",   "agent_id",
+	"patch_server",	      "check_interval",	    "unmanaged_grace",
+	"action_lifetime",    "change_management",  "incidents",
+	"baseline_timeout",   "revert_report_wait", NULL,
 };
 
 const gchar *const *
@@ -307,6 +288,13 @@ pae_config_load_agent(PaeConfig *self, PaeConfigFile *cf)
 								15 * G_TIME_SPAN_MINUTE,
 								10 * G_TIME_SPAN_SECOND,
 								7 * G_TIME_SPAN_DAY);
+	self->resync_interval = pae_config_file_get_duration(
+		cf, "agent", "resync_interval", 10 * G_TIME_SPAN_MINUTE, 0, G_TIME_SPAN_DAY);
+	if (self->resync_interval != 0 && self->resync_interval < 10 * G_TIME_SPAN_SECOND)
+		pae_config_file_add_problem(cf,
+					    "agent",
+					    "resync_interval",
+					    "must be 0 (only after a reconnect) or at least 10s");
 	self->reconnect_min = pae_config_file_get_duration(cf,
 							   "agent",
 							   "reconnect_min",

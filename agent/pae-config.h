@@ -25,6 +25,7 @@ typedef struct {
 	gchar *default_tenant;
 	gchar *default_category;
 	GTimeSpan reconcile_interval;
+	GTimeSpan resync_interval; /* 0: only after a (re)connect */
 	GTimeSpan reconnect_min;
 	GTimeSpan reconnect_max;
 	gint keepalive_interval;

@@ -47,6 +47,8 @@ struct _PaeDaemon {
 	PaeEngine *engine;
 	PaeSpool *spool;
 	GSource *watchdog_source;
+	guint resync_id;
+	GTimeSpan resync_interval;
 	GArray *signal_ids;
 	gint exit_code;
 	gboolean stopping;
@@ -111,6 +113,36 @@ pae_daemon_connected_cb(virConnect *conn, gpointer user_data)
 	PaeDaemon *self = PAE_DAEMON(user_data);
 	/* events were lost while nobody listened: compare everything */
 	pae_ingest_push_resync(self->ingest, conn);
+}
+
+/* libvirt does not promise every event: the QEMU driver drops the
+ * RESUMED that ends an internal snapshot when the monitor's RESUME comes
+ * after it set the domain running itself. A resync now and then catches
+ * what was lost while connected too. */
+static gboolean
+pae_daemon_resync_cb(gpointer user_data)
+{
+	PaeDaemon *self = PAE_DAEMON(user_data);
+	virConnect *conn = pae_listener_get_connection(self->listener);
+
+	if (conn != NULL && !self->stopping)
+		pae_ingest_push_resync(self->ingest, conn);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+pae_daemon_setup_resync(PaeDaemon *self)
+{
+	if (self->resync_id != 0 && self->resync_interval == self->config->resync_interval)
+		return;
+	if (self->resync_id != 0)
+		g_source_remove(self->resync_id);
+	self->resync_id = 0;
+	self->resync_interval = self->config->resync_interval;
+	if (self->resync_interval == 0)
+		return;
+	self->resync_id = g_timeout_add_seconds(
+		(guint)(self->resync_interval / G_TIME_SPAN_SECOND), pae_daemon_resync_cb, self);
 }
 
 static void
@@ -269,6 +301,7 @@ pae_daemon_run(PaeDaemon *self)
 		return 1;
 	}
 	pae_daemon_setup_watchdog(self);
+	pae_daemon_setup_resync(self);
 	pae_daemon_notify("READY=1");
 	g_message("pae-agent %s watching %s, database %s",
 		  PACKAGE_VERSION,
@@ -331,6 +364,7 @@ pae_daemon_reload(PaeDaemon *self, GError **error)
 	self->config = g_steal_pointer(&config);
 	pae_engine_set_config(self->engine, self->config);
 	pae_engine_kick(self->engine);
+	pae_daemon_setup_resync(self);
 	if (reconnect) {
 		g_message("libvirt URI changed to %s, reconnecting", self->config->libvirt_uri);
 		pae_listener_stop(self->listener);
@@ -349,6 +383,8 @@ pae_daemon_finalize(GObject *object)
 	for (guint i = 0; i < self->signal_ids->len; i++)
 		g_source_remove(g_array_index(self->signal_ids, guint, i));
 	g_array_unref(self->signal_ids);
+	if (self->resync_id != 0)
+		g_source_remove(self->resync_id);
 	if (self->watchdog_source != NULL) {
 		g_source_destroy(self->watchdog_source);
 		g_source_unref(self->watchdog_source);

@@ -358,13 +358,16 @@ pae_ingest_apply_resync(PaeIngestBatch *batch, PaeIngestItem *item)
 		if (g_hash_table_contains(found, live->uuid))
 			continue;
 		previous = pae_ingest_batch_get_vm(batch, live->uuid, NULL);
+		/* a pause of libvirt's own, mid-operation, is not its state */
 		pae_ingest_batch_set_vm(batch,
 					pae_ingest_build_row(batch->self,
 							     previous,
 							     live,
 							     live->uuid,
 							     live->name,
-							     live->state,
+							     live->in_transition && previous != NULL
+								     ? previous->state
+								     : live->state,
 							     PAE_OBSERVATION_IGNORED,
 							     item->at),
 					NULL);

@@ -96,6 +96,31 @@ pae_libvirt_state_from_libvirt(gint state, gint reason)
 	}
 }
 
+/**
+ * pae_libvirt_state_is_transition:
+ *
+ * Whether libvirt paused the domain itself for an operation under way, whose
+ * end its events will tell: a resync that meets it judges nothing.
+ */
+gboolean
+pae_libvirt_state_is_transition(gint state, gint reason)
+{
+	if (state != VIR_DOMAIN_PAUSED)
+		return FALSE;
+	switch (reason) {
+	case VIR_DOMAIN_PAUSED_STARTING_UP:
+	case VIR_DOMAIN_PAUSED_SAVE:
+	case VIR_DOMAIN_PAUSED_SNAPSHOT:
+	case VIR_DOMAIN_PAUSED_MIGRATION:
+	case VIR_DOMAIN_PAUSED_POSTCOPY:
+	case VIR_DOMAIN_PAUSED_DUMP:
+	case VIR_DOMAIN_PAUSED_FROM_SNAPSHOT:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 static void
 pae_libvirt_read_snapshot(virDomain *dom, PaeVm *vm)
 {
@@ -145,6 +170,7 @@ pae_libvirt_read_domain_facts(virDomain *dom, const PaeVmDefaults *defaults, GEr
 		return NULL;
 	}
 	vm->state = pae_libvirt_state_from_libvirt(state, reason);
+	vm->in_transition = pae_libvirt_state_is_transition(state, reason);
 	if (vm->state == PAE_VM_STATE_SHUTOFF && virDomainHasManagedSaveImage(dom, 0) == 1)
 		vm->state = PAE_VM_STATE_SAVED;
 	if (!pae_vm_state_is_active(vm->state))

@@ -34,5 +34,7 @@ GPtrArray *
 pae_libvirt_list_facts(virConnect *conn, const PaeVmDefaults *defaults, GError **error);
 PaeVmState
 pae_libvirt_state_from_libvirt(gint state, gint reason);
+gboolean
+pae_libvirt_state_is_transition(gint state, gint reason);
 
 G_END_DECLS

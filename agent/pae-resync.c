@@ -130,19 +130,28 @@ static void
 pae_resync_compare_one(GPtrArray *findings, const PaeVm *before, const PaeVm *after)
 {
 	PaeObservationKind state_kind;
+	g_autoptr(PaeVm) settled = NULL;
+
+	/* met mid-operation (starting up, saving, snapshotting, migrating): its
+	 * events tell how that ends, the passing pause is no change of state */
+	if (after->in_transition) {
+		settled = pae_vm_copy(after);
+		settled->state = before->state;
+		after = settled;
+	}
 
 	if (g_strcmp0(before->name, after->name) != 0)
 		pae_resync_add(findings,
 			       PAE_OBSERVATION_RENAME,
 			       after,
-			       g_strdup_printf("renamed from '%s' to '%s' while not observed",
+			       g_strdup_printf("renamed from '%s' to '%s' without an event",
 					       before->name,
 					       after->name));
 	if (g_strcmp0(before->category, after->category) != 0)
 		pae_resync_add(findings,
 			       PAE_OBSERVATION_CATEGORY_CHANGE,
 			       after,
-			       g_strdup_printf("category %s → %s while not observed",
+			       g_strdup_printf("category %s → %s without an event",
 					       before->category,
 					       after->category));
 	if (g_strcmp0(before->tenant, after->tenant) != 0 ||
@@ -155,7 +164,7 @@ pae_resync_compare_one(GPtrArray *findings, const PaeVm *before, const PaeVm *af
 		pae_resync_add(findings,
 			       PAE_OBSERVATION_REVERT,
 			       after,
-			       g_strdup_printf("reverted to snapshot '%s' while not observed",
+			       g_strdup_printf("reverted to snapshot '%s' without an event",
 					       after->current_snapshot));
 	state_kind = pae_resync_state_change(before, after);
 	if (state_kind != PAE_OBSERVATION_IGNORED) {
@@ -163,7 +172,7 @@ pae_resync_compare_one(GPtrArray *findings, const PaeVm *before, const PaeVm *af
 		pae_resync_add(findings,
 			       state_kind,
 			       after,
-			       g_strdup_printf("%s while not observed",
+			       g_strdup_printf("%s without an event",
 					       changes != NULL ? changes : "state changed"));
 	}
 }
@@ -197,7 +206,7 @@ pae_resync_compare(GPtrArray *stored, GPtrArray *live)
 			pae_resync_add(findings,
 				       PAE_OBSERVATION_PROVISION,
 				       after,
-				       g_strdup("defined while not observed"));
+				       g_strdup("defined without an event"));
 			continue;
 		}
 		pae_resync_compare_one(findings, before, after);
@@ -215,7 +224,7 @@ pae_resync_compare(GPtrArray *stored, GPtrArray *live)
 			pae_resync_add(findings,
 				       PAE_OBSERVATION_VANISHED,
 				       before,
-				       g_strdup("gone while not observed"));
+				       g_strdup("gone without an event"));
 	}
 	return findings;
 }

@@ -48,6 +48,8 @@ typedef struct {
 	gboolean persistent;
 	gchar *current_snapshot; /* nullable */
 	gchar *snapshot_parent;	 /* of current_snapshot; read from libvirt, not stored */
+	gboolean in_transition;	 /* paused by libvirt itself mid-operation (starting up,
+				  * saving, snapshotting, migrating); read, not stored */
 	PaeTime first_seen;
 	PaeTime last_seen;
 	PaeTime retired; /* 0 while the VM lives on this controller */

@@ -75,6 +75,7 @@ test_config_good_func(void **state)
 						   "default_timezone=Asia/Kathmandu\n"
 						   "default_category=test\n"
 						   "reconcile_interval=1h30m\n"
+						   "resync_interval=0\n"
 						   "keepalive_interval=0\n"
 						   "batch_delay=250ms\n"
 						   "log_target=stderr\n",
@@ -89,6 +90,7 @@ test_config_good_func(void **state)
 	assert_string_equal(config->default_category, "test");
 	assert_string_equal(config->default_tenant, "default");
 	assert_int_equal(config->reconcile_interval, 90 * G_TIME_SPAN_MINUTE);
+	assert_int_equal(config->resync_interval, 0);
 	assert_int_equal(config->keepalive_interval, 0);
 	assert_int_equal(config->batch_delay, 250 * G_TIME_SPAN_MILLISECOND);
 	assert_int_equal(config->log_target, PAE_LOG_TARGET_STDERR);
@@ -106,6 +108,7 @@ test_config_defaults_func(void **state)
 	assert_null(problems);
 	assert_string_equal(config->libvirt_uri, "qemu:///system");
 	assert_int_equal(config->reconcile_interval, 15 * G_TIME_SPAN_MINUTE);
+	assert_int_equal(config->resync_interval, 10 * G_TIME_SPAN_MINUTE);
 	assert_string_equal(config->default_timezone, "UTC");
 	assert_int_equal(config->batch_max, 500);
 }
@@ -122,6 +125,9 @@ test_config_bad_values_func(void **state)
 		{"reconcile_interval=15x",
 		 ":2: [agent] reconcile_interval: '15x' is not a duration"},
 		{"reconcile_interval=1s", ":2: [agent] reconcile_interval: '1s' is out of range"},
+		{"resync_interval=5s",
+		 ":2: [agent] resync_interval: must be 0 (only after a reconnect)"},
+		{"resync_interval=2d", ":2: [agent] resync_interval: '2d' is out of range"},
 		{"default_timezone=Mars/Olympus", ":2: [agent] default_timezone: 'Mars/Olympus'"},
 		{"keepalive_count=lots", ":2: [agent] keepalive_count: 'lots' is not an integer"},
 		{"keepalive_count=0", ":2: [agent] keepalive_count: '0' is not an integer from 1"},

@@ -99,6 +99,7 @@ test_resync_state_changes_func(void **state)
 		PaeVmState after;
 		gint after_id;
 		const gchar *expected;
+		gboolean in_transition; /* libvirt paused it mid-operation */
 	} cases[] = {
 		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_RUNNING, 8, "restart:x"},
 		{PAE_VM_STATE_PAUSED, 3, PAE_VM_STATE_RUNNING, 3, "resume:x"},
@@ -109,13 +110,21 @@ test_resync_state_changes_func(void **state)
 		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SAVED, -1, "suspend:x"},
 		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_SHUTOFF, -1, "stop:x"},
 		{PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_SHUTOFF, -1, ""},
+		/* met starting up, saving or snapshotting: its events tell the end */
+		{PAE_VM_STATE_SHUTOFF, -1, PAE_VM_STATE_PAUSED, 4, "", TRUE},
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_PAUSED, 3, "", TRUE},
+		{PAE_VM_STATE_PAUSED, 3, PAE_VM_STATE_PAUSED, 3, "", TRUE},
+		/* ... but a new domain id is a restart all the same */
+		{PAE_VM_STATE_RUNNING, 3, PAE_VM_STATE_PAUSED, 9, "restart:x", TRUE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GPtrArray) stored = vm_list();
 		g_autoptr(GPtrArray) live = vm_list();
 		g_ptr_array_add(stored, vm_new(U1, "x", cases[i].before, cases[i].before_id));
-		g_ptr_array_add(live, vm_new(U1, "x", cases[i].after, cases[i].after_id));
+		PaeVm *after = vm_new(U1, "x", cases[i].after, cases[i].after_id);
+		after->in_transition = cases[i].in_transition;
+		g_ptr_array_add(live, after);
 		expect(stored, live, cases[i].expected);
 	}
 }
