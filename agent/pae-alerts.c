@@ -97,12 +97,7 @@ pae_alerts_deliver_one(PaeEngineContext *ctx, PaeIncidentRecord *record, GError 
 {
 	gboolean resolved = record->resolved != 0;
 
-	if (record->incident->vm_uuid != NULL) {
-		g_autoptr(PaeVm) vm =
-			pae_store_get_vm(ctx->store, record->incident->vm_uuid, NULL, NULL);
-		if (vm != NULL)
-			record->incident->vm_name = g_strdup(vm->name);
-	}
+	/* the VM's name came with the record, from the store */
 	/* no backend: the log line pae_alerts_raise() wrote is all there is */
 	if (ctx->config->incidents != NULL && !record->delivered &&
 	    !pae_incidents_raise(ctx->config->incidents, record->incident, error))

@@ -98,6 +98,9 @@ class LifecycleTest(PaeTestCase):
                                 f"agent_id=ctl-{name}\n" + AGENT
                                 + self.emulator.config() + POLICY, name=name)
         agent.start()
+        # what its first resync finds is the fleet in service; what comes
+        # after, new VMs: the test driver's own domain marks that resync
+        wait_until(lambda: agent.vms(), what="the agent's first resync")
         return agent, virsh
 
     def advance(self, seconds):
