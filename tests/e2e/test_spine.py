@@ -163,6 +163,17 @@ class DaemonTest(PaeTestCase):
                    what="the reload")
         self.assertEqual(agent.stop(), 0)
 
+    def test_periodic_resync(self):
+        # libvirt may drop an event while connected: every resync_interval
+        # the agent compares every domain again, not only after a reconnect
+        agent = self.make_agent(self.uri, "resync_interval=10s\n").start()
+
+        def resyncs():
+            return agent.process.output().count("resync: ")
+        wait_until(lambda: resyncs() >= 1, what="the resync after connecting")
+        wait_until(lambda: resyncs() >= 2, timeout=25, interval=0.5, what="a periodic resync")
+        self.assertEqual(agent.stop(), 0)
+
     def test_check_config(self):
         agent = self.make_agent(self.uri)
         ok = subprocess.run([PAE_AGENT, "--check-config", "--config", agent.config],
