@@ -67,6 +67,7 @@ struct _PaeIngest {
 	guint64 flushes_done;
 	gint batches;	 /* atomic */
 	PaeStore *store; /* the worker's own */
+	gboolean first_resync_seen;
 };
 
 G_DEFINE_TYPE(PaeIngest, pae_ingest, G_TYPE_OBJECT)
@@ -106,6 +107,8 @@ typedef struct {
 	GHashTable *dirty;	 /* uuid set of VMs to write */
 	GPtrArray *entries;	 /* PaeHistoryEntry, in order */
 	GHashTable *last_entry;	 /* uuid → PaeHistoryEntry* in entries */
+	gint first_resync_end;	 /* the agent's first resync ended here: entries before it
+				  * came from a new store's; -1 when not in this batch */
 } PaeIngestBatch;
 
 static void
@@ -128,6 +131,7 @@ pae_ingest_batch_init(PaeIngestBatch *batch, PaeIngest *self)
 	batch->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	batch->entries = g_ptr_array_new_with_free_func((GDestroyNotify)pae_history_entry_free);
 	batch->last_entry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	batch->first_resync_end = -1;
 }
 
 /* the VM as stored before this batch or as changed by it; NULL if never seen */
@@ -321,6 +325,30 @@ pae_ingest_apply_finding(PaeIngestBatch *batch, PaeResyncFinding *finding, PaeTi
 	pae_ingest_batch_set_vm(batch, row, NULL);
 }
 
+/* The first resync of a new store meets a fleet in service: what it found
+ * is adopted, not activated (the engine reads the cursor). A store that has
+ * observed anything but the hook before is not new. */
+static void
+pae_ingest_mark_first_resync(PaeIngestBatch *batch)
+{
+	PaeIngest *self = batch->self;
+	g_autoptr(GError) error = NULL;
+	gint64 position = 0;
+	gboolean observed = FALSE;
+
+	if (self->first_resync_seen)
+		return;
+	if (!pae_store_get_cursor(self->store, PAE_STORE_CURSOR_FIRST_RESYNC, &position, &error) ||
+	    (position == 0 &&
+	     !pae_store_has_history_besides(self->store, PAE_SOURCE_HOOK, &observed, &error))) {
+		g_warning("first resync: %s", error->message);
+		return;
+	}
+	self->first_resync_seen = TRUE;
+	if (position == 0)
+		batch->first_resync_end = observed ? 0 : (gint)batch->entries->len;
+}
+
 static void
 pae_ingest_apply_resync(PaeIngestBatch *batch, PaeIngestItem *item)
 {
@@ -373,6 +401,7 @@ pae_ingest_apply_resync(PaeIngestBatch *batch, PaeIngestItem *item)
 					NULL);
 	}
 	g_info("resync: %u domains, %u changes found", item->live->len, findings->len);
+	pae_ingest_mark_first_resync(batch);
 }
 
 /* libvirt is asked before the transaction, so the write lock is held briefly */
@@ -404,10 +433,16 @@ pae_ingest_write_batch(PaeIngestBatch *batch, GError **error)
 	g_autoptr(PaeStoreTransaction) txn = NULL;
 	GHashTableIter iter;
 	gpointer uuid;
+	gint64 first_resync_last = 0;
 
 	txn = pae_store_transaction_begin(batch->self->store, error);
 	if (txn == NULL)
 		return FALSE;
+	if (batch->first_resync_end >= 0) {
+		first_resync_last = pae_store_get_history_last_id(batch->self->store, error);
+		if (first_resync_last < 0)
+			return FALSE;
+	}
 	g_hash_table_iter_init(&iter, batch->dirty);
 	while (g_hash_table_iter_next(&iter, &uuid, NULL)) {
 		PaeVm *vm = g_hash_table_lookup(batch->vms, uuid);
@@ -418,9 +453,19 @@ pae_ingest_write_batch(PaeIngestBatch *batch, GError **error)
 			return FALSE;
 	}
 	for (guint i = 0; i < batch->entries->len; i++) {
-		if (pae_store_add_history(batch->self->store, batch->entries->pdata[i], error) == 0)
+		gint64 id =
+			pae_store_add_history(batch->self->store, batch->entries->pdata[i], error);
+		if (id == 0)
 			return FALSE;
+		if ((gint)i < batch->first_resync_end)
+			first_resync_last = id;
 	}
+	/* the records up to here are the new store's first resync */
+	if (batch->first_resync_end >= 0 && !pae_store_set_cursor(batch->self->store,
+								  PAE_STORE_CURSOR_FIRST_RESYNC,
+								  first_resync_last + 1,
+								  error))
+		return FALSE;
 	return pae_store_transaction_commit(txn, error);
 }
 
@@ -461,7 +506,8 @@ pae_ingest_process(PaeIngest *self, GPtrArray *items)
 		else if (item->type == PAE_INGEST_ITEM_RESYNC)
 			pae_ingest_apply_resync(&batch, item);
 	}
-	if (g_hash_table_size(batch.dirty) > 0 || batch.entries->len > 0) {
+	if (g_hash_table_size(batch.dirty) > 0 || batch.entries->len > 0 ||
+	    batch.first_resync_end >= 0) {
 		/* observations are never dropped: a failing disk is retried until it works */
 		for (;;) {
 			g_autoptr(GError) error = NULL;

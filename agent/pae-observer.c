@@ -65,15 +65,16 @@ pae_observer_provision(PaeEngineContext *ctx,
 		       PaeLifecycle *lc,
 		       GError **error)
 {
-	gboolean first = FALSE;
+	gint64 first_resync_end = 0;
 
 	ctx->reconcile_requested = TRUE;
 	/* the first resync of a new store meets a fleet in service: adopt it as
 	 * it is; a VM a later resync finds was defined while nobody listened */
 	if (entry->source == PAE_SOURCE_RESYNC &&
-	    !pae_store_is_first_resync(ctx->store, entry->id, &first, error))
+	    !pae_store_get_cursor(
+		    ctx->store, PAE_STORE_CURSOR_FIRST_RESYNC, &first_resync_end, error))
 		return FALSE;
-	if (first)
+	if (entry->source == PAE_SOURCE_RESYNC && entry->id < first_resync_end)
 		return lc->state == PAE_LIFECYCLE_READY && lc->since != 0
 			       ? TRUE
 			       : pae_observer_set_lifecycle(

@@ -321,29 +321,21 @@ pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError 
 }
 
 /**
- * pae_store_is_first_resync:
- * @id: a history record's id
- *
- * Whether nothing but the provisions of a resync was recorded before @id:
- * the record belongs to the first resync of a new store, which meets a
- * fleet already in service.
+ * pae_store_has_history_besides:
+ * @has: (out): whether any record came from elsewhere than @source
  */
 gboolean
-pae_store_is_first_resync(PaeStore *self, gint64 id, gboolean *first, GError **error)
+pae_store_has_history_besides(PaeStore *self, PaeSource source, gboolean *has, GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(self,
-				 "SELECT EXISTS (SELECT 1 FROM history WHERE id < ?1 "
-				 "AND NOT (source = ?2 AND kind = ?3))",
-				 error);
+	stmt = pae_store_prepare(
+		self, "SELECT EXISTS (SELECT 1 FROM history WHERE source != ?1)", error);
 	if (stmt == NULL)
 		return FALSE;
-	sqlite3_bind_int64(stmt, 1, id);
-	pae_store_bind_text(stmt, 2, pae_source_to_string(PAE_SOURCE_RESYNC));
-	pae_store_bind_text(stmt, 3, pae_observation_kind_to_string(PAE_OBSERVATION_PROVISION));
+	pae_store_bind_text(stmt, 1, pae_source_to_string(source));
 	if (pae_store_step_row(self, stmt, error) != 1)
 		return FALSE;
-	*first = sqlite3_column_int64(stmt, 0) == 0;
+	*has = sqlite3_column_int64(stmt, 0) != 0;
 	return TRUE;
 }

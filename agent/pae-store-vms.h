@@ -30,12 +30,15 @@ pae_store_list_history_recent(PaeStore *self, const gchar *vm_uuid, guint limit,
 gint64
 pae_store_get_history_last_id(PaeStore *self, GError **error);
 
+/* records before this position came from a new store's first resync */
+#define PAE_STORE_CURSOR_FIRST_RESYNC "first-resync"
+
 gboolean
 pae_store_get_cursor(PaeStore *self, const gchar *name, gint64 *position, GError **error);
 gboolean
 pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError **error);
 
 gboolean
-pae_store_is_first_resync(PaeStore *self, gint64 id, gboolean *first, GError **error);
+pae_store_has_history_besides(PaeStore *self, PaeSource source, gboolean *has, GError **error);
 
 G_END_DECLS

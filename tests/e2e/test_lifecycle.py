@@ -188,6 +188,25 @@ class LifecycleTest(PaeTestCase):
         self.assertEqual(self.lifecycle(agent, "late-1")[0]["event"], "provisioning")
         self.assertEqual(agent.paectl("history", "new-web")["lifecycle"]["state"], "ready")
 
+    def test_new_host_adopts_only_its_first_resync(self):
+        # a new compute node, no domain yet: its agent's first resync adopts
+        # nothing, and a VM defined later while the agent is down is new
+        libvirtd = self.start_libvirtd()
+        virsh = self.start_virsh(libvirtd.uri())
+        virsh("destroy", "test")
+        virsh("undefine", "test")
+        agent = self.make_agent(libvirtd.uri(), AGENT)
+        agent.start()
+        wait_until(lambda: "resync: 0 domains" in agent.process.output(),
+                   what="the first resync of an empty host")
+        self.assertEqual(agent.stop(), 0)
+        uuid = "1c000000-0000-4000-8000-0000000000fd"
+        virsh.define(domain_xml("first-1", uuid, category="test"), self.workdir)
+        agent.start()
+        wait_until(lambda: self.lifecycle(agent, "first-1"), what="first-1's lifecycle")
+        self.assertEqual(self.lifecycle(agent, "first-1")[0]["event"], "provisioning")
+        self.assertEqual(agent.stop(), 0)
+
     def test_resume_catches_up_on_what_became_due(self):
         uuid = "1c000000-0000-4000-8000-000000000002"
         agent, virsh = self.start_fleet(
