@@ -16,10 +16,11 @@
 
 #define PAE_CTL_HISTORY_LIMIT 50
 
+/* to the second, for tables: --json keeps the microseconds */
 gchar *
 pae_ctl_format_time(PaeTime t)
 {
-	return t != 0 ? pae_time_to_iso8601(t) : NULL;
+	return t != 0 ? pae_time_to_iso8601(t - t % G_USEC_PER_SEC) : NULL;
 }
 
 /* where a VM stands in its life, for the VM list */
