@@ -78,6 +78,18 @@ pae_action_find_target(PaeAction *action, const gchar *computer_id)
 	return NULL;
 }
 
+/* the action's target for one VM, or NULL when it does not concern it */
+PaeActionTarget *
+pae_action_find_vm_target(PaeAction *action, const gchar *vm_uuid)
+{
+	for (guint i = 0; i < action->targets->len; i++) {
+		PaeActionTarget *target = action->targets->pdata[i];
+		if (g_strcmp0(target->vm_uuid, vm_uuid) == 0)
+			return target;
+	}
+	return NULL;
+}
+
 gboolean
 pae_action_all_targets_final(PaeAction *action)
 {

@@ -66,6 +66,8 @@ void
 pae_action_target_free(PaeActionTarget *target);
 PaeActionTarget *
 pae_action_find_target(PaeAction *action, const gchar *computer_id);
+PaeActionTarget *
+pae_action_find_vm_target(PaeAction *action, const gchar *vm_uuid);
 gboolean
 pae_action_all_targets_final(PaeAction *action);
 PaeActionRequest *

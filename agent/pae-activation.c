@@ -43,18 +43,15 @@ pae_activation_outcome(PaeEngineContext *ctx,
 		       PaeAction **action_out)
 {
 	g_autoptr(PaeAction) action = NULL;
+	PaeActionTarget *target;
 
 	if (lc->action_key == NULL)
 		return FALSE;
 	action = pae_store_get_action(ctx->store, lc->action_key, NULL);
 	if (action == NULL)
 		return FALSE;
-	*outcome = PAE_OUTCOME_PENDING;
-	for (guint i = 0; i < action->targets->len; i++) {
-		PaeActionTarget *target = action->targets->pdata[i];
-		if (g_strcmp0(target->vm_uuid, lc->vm_uuid) == 0)
-			*outcome = target->outcome;
-	}
+	target = pae_action_find_vm_target(action, lc->vm_uuid);
+	*outcome = target != NULL ? target->outcome : PAE_OUTCOME_PENDING;
 	/* stopped or refused before it ran for this VM */
 	if ((action->state == PAE_ACTION_STATE_CANCELLED ||
 	     action->state == PAE_ACTION_STATE_ABANDONED) &&
@@ -124,33 +121,32 @@ pae_activation_plan(PaeEngineContext *ctx, PaeLifecycle *lc, GError **error)
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return FALSE;
 	}
-	/* what it misses is already in an action still to run on it: wait for that one */
-	if (key == NULL) {
-		key = pae_catchup_find_pending(ctx, lc->vm_uuid, error);
-		if (key == NULL && error != NULL && *error != NULL)
+	if (key != NULL) {
+		detail = g_strdup_printf(
+			"%s action %s planned, at once, outside any window", purpose, key);
+	} else {
+		/* what it misses is already in an action still to run on it: wait for that one */
+		key = pae_catchup_find_pending(ctx, lc->vm_uuid, &error_local);
+		if (error_local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
-		if (key != NULL) {
-			lc->action_key = g_strdup(key);
-			lc->deadline =
-				pae_clock_get_now(ctx->clock) + ctx->config->baseline_timeout;
-			detail = g_strdup_printf(
-				"what it misses is already in action %s, under way: "
-				"its %s waits for that one",
-				key,
-				purpose);
-			return pae_activation_save(ctx, lc, "lifecycle", detail, error);
 		}
+		if (key == NULL)
+			return pae_activation_become_ready(
+				ctx,
+				lc,
+				lc->state == PAE_LIFECYCLE_CATCHING_UP
+					? "nothing became due while it was away"
+					: "compliant, nothing to apply",
+				error);
+		detail = g_strdup_printf("what it misses is already in action %s, under way: its "
+					 "%s waits for that one",
+					 key,
+					 purpose);
 	}
-	if (key == NULL)
-		return pae_activation_become_ready(ctx,
-						   lc,
-						   lc->state == PAE_LIFECYCLE_CATCHING_UP
-							   ? "nothing became due while it was away"
-							   : "compliant, nothing to apply",
-						   error);
-	lc->action_key = g_strdup(key);
+	g_free(lc->action_key);
+	lc->action_key = g_steal_pointer(&key);
 	lc->deadline = pae_clock_get_now(ctx->clock) + ctx->config->baseline_timeout;
-	detail = g_strdup_printf("%s action %s planned, at once, outside any window", purpose, key);
 	return pae_activation_save(ctx, lc, "lifecycle", detail, error);
 }
 

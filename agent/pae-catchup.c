@@ -49,16 +49,14 @@ pae_action_key_new(const gchar *agent_id, const gchar *purpose, const gchar *sub
 static gboolean
 pae_catchup_action_is_pending_for(PaeAction *action, const gchar *vm_uuid)
 {
+	PaeActionTarget *target;
+
 	if (action->state != PAE_ACTION_STATE_INTENDED && action->state != PAE_ACTION_STATE_OPEN)
 		return FALSE;
 	if (action->plan_key != NULL)
 		return FALSE;
-	for (guint i = 0; i < action->targets->len; i++) {
-		PaeActionTarget *target = action->targets->pdata[i];
-		if (g_strcmp0(target->vm_uuid, vm_uuid) == 0)
-			return !pae_outcome_is_final(target->outcome);
-	}
-	return FALSE;
+	target = pae_action_find_vm_target(action, vm_uuid);
+	return target != NULL && !pae_outcome_is_final(target->outcome);
 }
 
 /**

@@ -205,6 +205,7 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 	pae_json_begin_array(json);
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
+		PaeActionTarget *target;
 		pae_json_begin_object(json);
 		pae_json_member_string(json, "key", action->key);
 		pae_json_member_string(json, "purpose", action->purpose);
@@ -226,10 +227,8 @@ pae_ctl_write_actions_json(PaeJson *json, GPtrArray *actions, const gchar *vm_uu
 			pae_json_string(json, name);
 		}
 		pae_json_end_array(json);
-		for (guint j = 0; j < action->targets->len; j++) {
-			PaeActionTarget *target = action->targets->pdata[j];
-			if (g_strcmp0(target->vm_uuid, vm_uuid) != 0)
-				continue;
+		target = pae_action_find_vm_target(action, vm_uuid);
+		if (target != NULL) {
 			pae_json_key(json, "target");
 			pae_json_begin_object(json);
 			pae_json_member_string(json, "computer_id", target->computer_id);
@@ -258,20 +257,12 @@ pae_ctl_print_actions_text(PaeCtl *ctl, GPtrArray *actions, const gchar *vm_uuid
 		return;
 	for (guint i = 0; i < actions->len; i++) {
 		PaeAction *action = actions->pdata[i];
-		const gchar *outcome = NULL;
-		const gchar *status = NULL;
-		for (guint j = 0; j < action->targets->len; j++) {
-			PaeActionTarget *target = action->targets->pdata[j];
-			if (g_strcmp0(target->vm_uuid, vm_uuid) == 0) {
-				outcome = pae_outcome_to_string(target->outcome);
-				status = target->status;
-			}
-		}
+		PaeActionTarget *target = pae_action_find_vm_target(action, vm_uuid);
 		pae_table_add_row(table,
 				  action->action_id,
 				  pae_action_state_to_string(action->state),
-				  outcome,
-				  status,
+				  target != NULL ? pae_outcome_to_string(target->outcome) : NULL,
+				  target != NULL ? target->status : NULL,
 				  action->summary);
 	}
 	text = pae_table_to_string(table);

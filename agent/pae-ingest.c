@@ -339,8 +339,8 @@ pae_ingest_mark_first_resync(PaeIngestBatch *batch)
 	if (self->first_resync_seen)
 		return;
 	if (!pae_store_get_cursor(self->store, PAE_STORE_CURSOR_FIRST_RESYNC, &position, &error) ||
-	    (position == 0 &&
-	     !pae_store_has_history_besides(self->store, PAE_SOURCE_HOOK, &observed, &error))) {
+	    (position == 0 && !pae_store_has_history_besides(
+				      self->store, NULL, 0, PAE_SOURCE_HOOK, &observed, &error))) {
 		g_warning("first resync: %s", error->message);
 		return;
 	}
@@ -386,19 +386,17 @@ pae_ingest_apply_resync(PaeIngestBatch *batch, PaeIngestItem *item)
 		if (g_hash_table_contains(found, live->uuid))
 			continue;
 		previous = pae_ingest_batch_get_vm(batch, live->uuid, NULL);
-		/* a pause of libvirt's own, mid-operation, is not its state */
-		pae_ingest_batch_set_vm(batch,
-					pae_ingest_build_row(batch->self,
-							     previous,
-							     live,
-							     live->uuid,
-							     live->name,
-							     live->in_transition && previous != NULL
-								     ? previous->state
-								     : live->state,
-							     PAE_OBSERVATION_IGNORED,
-							     item->at),
-					NULL);
+		pae_ingest_batch_set_vm(
+			batch,
+			pae_ingest_build_row(batch->self,
+					     previous,
+					     live,
+					     live->uuid,
+					     live->name,
+					     pae_resync_settled_state(previous, live),
+					     PAE_OBSERVATION_IGNORED,
+					     item->at),
+			NULL);
 	}
 	g_info("resync: %u domains, %u changes found", item->live->len, findings->len);
 	pae_ingest_mark_first_resync(batch);

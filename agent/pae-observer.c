@@ -26,8 +26,7 @@
 #include "pae-store-plans.h"
 #include "pae-store-vms.h"
 
-#define PAE_OBSERVER_CURSOR "engine"
-#define PAE_OBSERVER_BATCH  500
+#define PAE_OBSERVER_BATCH 500
 /* observations this close to the store's first belong to the first resync */
 
 static gboolean
@@ -239,7 +238,7 @@ pae_observer_run(PaeEngineContext *ctx, guint *handled, GError **error)
 
 	if (handled != NULL)
 		*handled = 0;
-	if (!pae_store_get_cursor(ctx->store, PAE_OBSERVER_CURSOR, &cursor, error))
+	if (!pae_store_get_cursor(ctx->store, PAE_STORE_CURSOR_ENGINE, &cursor, error))
 		return FALSE;
 	entries = pae_store_list_history(ctx->store, NULL, cursor, PAE_OBSERVER_BATCH, error);
 	if (entries == NULL)
@@ -255,7 +254,7 @@ pae_observer_run(PaeEngineContext *ctx, guint *handled, GError **error)
 			return FALSE;
 		cursor = entry->id;
 	}
-	if (!pae_store_set_cursor(ctx->store, PAE_OBSERVER_CURSOR, cursor, error))
+	if (!pae_store_set_cursor(ctx->store, PAE_STORE_CURSOR_ENGINE, cursor, error))
 		return FALSE;
 	if (handled != NULL)
 		*handled = entries->len;

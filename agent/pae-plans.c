@@ -828,11 +828,7 @@ pae_plans_withdraw_action(PaeEngineContext *ctx,
 
 	if (action->state != PAE_ACTION_STATE_INTENDED && action->state != PAE_ACTION_STATE_OPEN)
 		return TRUE;
-	for (guint i = 0; i < action->targets->len; i++) {
-		PaeActionTarget *target = action->targets->pdata[i];
-		if (g_strcmp0(target->vm_uuid, vm->uuid) == 0)
-			mine = target;
-	}
+	mine = pae_action_find_vm_target(action, vm->uuid);
 	if (mine == NULL)
 		return TRUE;
 	if ((flags & PAE_PLANS_WITHDRAW_ALL) == 0 &&

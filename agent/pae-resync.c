@@ -126,17 +126,29 @@ pae_resync_describe_changes(const PaeVm *before, const PaeVm *after)
 	return g_string_free(text, FALSE);
 }
 
+/**
+ * pae_resync_settled_state:
+ * @before: (nullable): the VM as stored
+ *
+ * The state to record for a domain a resync found: one met mid-operation
+ * (starting up, saving, snapshotting, migrating) keeps its stored state,
+ * its events tell how the operation ends and the passing pause is no change.
+ */
+PaeVmState
+pae_resync_settled_state(const PaeVm *before, const PaeVm *after)
+{
+	return after->in_transition && before != NULL ? before->state : after->state;
+}
+
 static void
 pae_resync_compare_one(GPtrArray *findings, const PaeVm *before, const PaeVm *after)
 {
 	PaeObservationKind state_kind;
 	g_autoptr(PaeVm) settled = NULL;
 
-	/* met mid-operation (starting up, saving, snapshotting, migrating): its
-	 * events tell how that ends, the passing pause is no change of state */
 	if (after->in_transition) {
 		settled = pae_vm_copy(after);
-		settled->state = before->state;
+		settled->state = pae_resync_settled_state(before, after);
 		after = settled;
 	}
 

@@ -21,6 +21,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PaeResyncFinding, pae_resync_finding_free)
 
 GPtrArray *
 pae_resync_compare(GPtrArray *stored, GPtrArray *live);
+PaeVmState
+pae_resync_settled_state(const PaeVm *before, const PaeVm *after);
 gchar *
 pae_resync_describe_changes(const PaeVm *before, const PaeVm *after);
 

@@ -654,20 +654,6 @@ pae_schedule_patch(PaeSchedulePass *pass,
 	return ok;
 }
 
-static gboolean
-pae_schedule_vm_unobserved(PaeSchedulePass *pass, PaeVm *vm)
-{
-	g_autoptr(GPtrArray) entries =
-		pae_store_list_history(pass->ctx->store, vm->uuid, pass->observed, 50, NULL);
-
-	for (guint i = 0; entries != NULL && i < entries->len; i++) {
-		PaeHistoryEntry *entry = entries->pdata[i];
-		if (entry->source != PAE_SOURCE_ENGINE)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* the VM with what scheduling needs, or NULL when it cannot be scheduled now */
 static PaeScheduleVm *
 pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
@@ -677,6 +663,7 @@ pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
 	g_autoptr(PaeLifecycle) lifecycle =
 		pae_store_get_lifecycle(pass->ctx->store, vm->uuid, NULL);
 	PaeScheduleVm *s;
+	gboolean unobserved = FALSE;
 
 	if (record == NULL || record->computer_id == NULL ||
 	    !pae_compliance_report_is_trusted(record->report, record->trust_after) ||
@@ -685,8 +672,15 @@ pae_schedule_vm_load(PaeSchedulePass *pass, PaeVm *vm, GError **error)
 	/* its activation, re-baseline or catch-up comes first; a VM that moved on
 	 * is not ours; one with observations the engine has not read yet (it may
 	 * be new) waits for the next pass */
+	if (!pae_store_has_history_besides(pass->ctx->store,
+					   vm->uuid,
+					   pass->observed,
+					   PAE_SOURCE_ENGINE,
+					   &unobserved,
+					   error))
+		return NULL;
 	if ((lifecycle != NULL && lifecycle->state != PAE_LIFECYCLE_READY) ||
-	    vm->state == PAE_VM_STATE_MIGRATED || pae_schedule_vm_unobserved(pass, vm))
+	    vm->state == PAE_VM_STATE_MIGRATED || unobserved)
 		return NULL;
 	s = g_new0(PaeScheduleVm, 1);
 	s->policy = pae_policy_get_tenant(pass->ctx->config->policy, vm->tenant);
@@ -876,7 +870,7 @@ pae_scheduler_run(PaeEngineContext *ctx, PaeScheduleSummary *summary, GError **e
 	memset(summary, 0, sizeof(*summary));
 	if (!pae_store_begin_pass(ctx->store, "schedule", pass.now, error))
 		return FALSE;
-	if (!pae_store_get_cursor(ctx->store, "engine", &pass.observed, error))
+	if (!pae_store_get_cursor(ctx->store, PAE_STORE_CURSOR_ENGINE, &pass.observed, error))
 		return FALSE;
 	pass.planned_here = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	pass.halted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -322,18 +322,29 @@ pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError 
 
 /**
  * pae_store_has_history_besides:
- * @has: (out): whether any record came from elsewhere than @source
+ * @vm_uuid: (nullable): one VM's records, or every record
+ * @after_id: only records after this one
+ * @has: (out): whether any such record came from elsewhere than @source
  */
 gboolean
-pae_store_has_history_besides(PaeStore *self, PaeSource source, gboolean *has, GError **error)
+pae_store_has_history_besides(PaeStore *self,
+			      const gchar *vm_uuid,
+			      gint64 after_id,
+			      PaeSource source,
+			      gboolean *has,
+			      GError **error)
 {
 	g_autoptr(sqlite3_stmt) stmt = NULL;
 
-	stmt = pae_store_prepare(
-		self, "SELECT EXISTS (SELECT 1 FROM history WHERE source != ?1)", error);
+	stmt = pae_store_prepare(self,
+				 "SELECT EXISTS (SELECT 1 FROM history WHERE source != ?1 "
+				 "AND id > ?2 AND (?3 IS NULL OR vm_uuid = ?3))",
+				 error);
 	if (stmt == NULL)
 		return FALSE;
 	pae_store_bind_text(stmt, 1, pae_source_to_string(source));
+	sqlite3_bind_int64(stmt, 2, after_id);
+	pae_store_bind_text(stmt, 3, vm_uuid);
 	if (pae_store_step_row(self, stmt, error) != 1)
 		return FALSE;
 	*has = sqlite3_column_int64(stmt, 0) != 0;

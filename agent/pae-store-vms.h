@@ -32,6 +32,8 @@ pae_store_get_history_last_id(PaeStore *self, GError **error);
 
 /* records before this position came from a new store's first resync */
 #define PAE_STORE_CURSOR_FIRST_RESYNC "first-resync"
+/* the last record the engine has acted on */
+#define PAE_STORE_CURSOR_ENGINE "engine"
 
 gboolean
 pae_store_get_cursor(PaeStore *self, const gchar *name, gint64 *position, GError **error);
@@ -39,6 +41,11 @@ gboolean
 pae_store_set_cursor(PaeStore *self, const gchar *name, gint64 position, GError **error);
 
 gboolean
-pae_store_has_history_besides(PaeStore *self, PaeSource source, gboolean *has, GError **error);
+pae_store_has_history_besides(PaeStore *self,
+			      const gchar *vm_uuid,
+			      gint64 after_id,
+			      PaeSource source,
+			      gboolean *has,
+			      GError **error);
 
 G_END_DECLS

@@ -98,12 +98,22 @@ class Demo:
     def lifecycle_state(self, vm):
         return self.agent.paectl("history", vm)["lifecycle"] or {}
 
+    def actions(self, vm, purpose):
+        return [a for a in self.agent.vm(vm)["actions"] if a["purpose"] == purpose]
+
+    def on_server(self, vm, purpose):
+        """Wait until the VM's action of that purpose is on the patch server."""
+        wait_until(lambda: [a for a in self.actions(vm, purpose) if a["action_id"]],
+                   what=f"the {purpose} of {vm} on the server")
+
     def run_actions(self, vm, purpose, minutes=10):
-        """Move the shared clock a minute at a time while the client runs the
-        action, the agent checking it each time, until it has an outcome."""
+        """Once the action is on the server, move the shared clock a minute at
+        a time while the client runs it, the agent checking it each time,
+        until it has an outcome."""
         def outcome():
-            actions = [a for a in self.agent.vm(vm)["actions"] if a["purpose"] == purpose]
+            actions = self.actions(vm, purpose)
             return actions and actions[0]["target"]["outcome"]
+        self.on_server(vm, purpose)
         for _ in range(minutes):
             self.emulator.admin("POST", "clock", {"advance": 60})
             self.agent.run_pass("check")
@@ -166,9 +176,7 @@ class Demo:
         print()
         self.show("patches")
         for name in ("vm-lon-1", "vm-nyc-1", "vm-ktm-primary", "vm-syd-1"):
-            wait_until(lambda: [a for a in self.agent.vm(name)["actions"]
-                                if a["purpose"] == "activation" and a["action_id"]],
-                       what=f"the activation of {name} on the server")
+            self.on_server(name, "activation")
         self.run_actions("vm-lon-1", "activation")
         self.emulator.admin("POST", "computer/1004/restart", {})
         print("(vm-syd-1's kernel patch waits for a restart: the emulator restarts it)")
@@ -212,9 +220,6 @@ class Demo:
         self.emulator.admin("POST", "computer/1001/relevance", {"add": [801020]})
         print("(the client is back and reports: RHSA-2026:0120 is relevant)")
         self.agent.reconcile()
-        wait_until(lambda: [a for a in self.agent.vm("vm-lon-1")["actions"]
-                            if a["purpose"] == "catch-up" and a["action_id"]],
-                   what="the catch-up on the server")
         self.run_actions("vm-lon-1", "catch-up")
         self.agent.reconcile()
         wait_until(lambda: self.lifecycle_state("vm-lon-1").get("state") == "ready", what="ready")
@@ -237,9 +242,6 @@ class Demo:
         self.emulator.admin("POST", "computer/1001/report", {})
         print("(a report newer than the revert comes in)")
         self.agent.reconcile()
-        wait_until(lambda: [a for a in self.agent.vm("vm-lon-1")["actions"]
-                            if a["purpose"] == "rebaseline" and a["action_id"]],
-                   what="the re-baseline on the server")
         self.run_actions("vm-lon-1", "rebaseline")
         self.agent.reconcile()
         wait_until(lambda: not self.lifecycle_state("vm-lon-1").get("handover_pending")

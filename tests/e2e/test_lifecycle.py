@@ -115,6 +115,13 @@ class LifecycleTest(PaeTestCase):
     def actions(self, agent, vm, purpose=None):
         return [a for a in agent.vm(vm)["actions"] if purpose is None or a["purpose"] == purpose]
 
+    def define_while_down(self, agent, virsh, name, uuid):
+        """Stop the agent, define a VM, start the agent: the VM's first lifecycle step."""
+        self.assertEqual(agent.stop(), 0)
+        virsh.define(domain_xml(name, uuid, category="test"), self.workdir)
+        agent.start()
+        return wait_until(lambda: self.lifecycle(agent, name), what=f"{name}'s lifecycle")[0]["event"]
+
     def server_actions(self, computer_id):
         return [a for a in self.emulator.actions()
                 if computer_id in a["target"].get("ids", [])]
@@ -157,6 +164,9 @@ class LifecycleTest(PaeTestCase):
         # paectl history: each lifecycle decision, in order, without the routine records
         trail = agent.paectl("history", "new-web")
         self.assertEqual(trail["lifecycle"]["state"], "ready")
+        lifecycles = {v["name"]: v["lifecycle"] for v in agent.vms()}
+        self.assertEqual(lifecycles["new-web"], "ready")
+        self.assertEqual(lifecycles["orphan-1"], "provisioning")
         self.assertFalse(trail["lifecycle"]["handover_pending"])
         steps = [(h["kind"], h["event"]) for h in trail["history"]
                  if h["kind"] in ("provision", "lifecycle", "action-planned", "ready", "handover")]
@@ -180,12 +190,9 @@ class LifecycleTest(PaeTestCase):
 
         # defined while nobody listened: the resync after the restart finds a
         # new VM, not one of the fleet in service the first resync adopted
-        self.assertEqual(agent.stop(), 0)
-        late = "1c000000-0000-4000-8000-0000000000fe"
-        virsh.define(domain_xml("late-1", late, category="test"), self.workdir)
-        agent.start()
-        wait_until(lambda: self.lifecycle(agent, "late-1"), what="late-1's lifecycle")
-        self.assertEqual(self.lifecycle(agent, "late-1")[0]["event"], "provisioning")
+        self.assertEqual(self.define_while_down(agent, virsh, "late-1",
+                                                "1c000000-0000-4000-8000-0000000000fe"),
+                         "provisioning")
         self.assertEqual(agent.paectl("history", "new-web")["lifecycle"]["state"], "ready")
 
     def test_new_host_adopts_only_its_first_resync(self):
@@ -199,12 +206,9 @@ class LifecycleTest(PaeTestCase):
         agent.start()
         wait_until(lambda: "resync: 0 domains" in agent.process.output(),
                    what="the first resync of an empty host")
-        self.assertEqual(agent.stop(), 0)
-        uuid = "1c000000-0000-4000-8000-0000000000fd"
-        virsh.define(domain_xml("first-1", uuid, category="test"), self.workdir)
-        agent.start()
-        wait_until(lambda: self.lifecycle(agent, "first-1"), what="first-1's lifecycle")
-        self.assertEqual(self.lifecycle(agent, "first-1")[0]["event"], "provisioning")
+        self.assertEqual(self.define_while_down(agent, virsh, "first-1",
+                                                "1c000000-0000-4000-8000-0000000000fd"),
+                         "provisioning")
         self.assertEqual(agent.stop(), 0)
 
     def test_resume_catches_up_on_what_became_due(self):
